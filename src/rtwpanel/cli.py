@@ -17,7 +17,10 @@ from rtwpanel.errors import RtwError
 
 # name -> (module, one-line help)
 COMMANDS: dict[str, tuple[str, str]] = {
-    "run": ("rtwpanel.pipeline", "the main job: generate if needed, build, gates, analysis, report"),
+    "run": (
+        "rtwpanel.pipeline",
+        "the main job: generate if needed, build, gates, analyse, report",
+    ),
     "generate": ("rtwpanel.synthetic.command", "write a synthetic register delivery and its truth"),
     "build": ("rtwpanel.build", "dbt build on a delivery, then publish the warehouse"),
     "gates": ("rtwpanel.gates.command", "print the quality-gate summary; non-zero exit on a fail"),
@@ -33,9 +36,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Register panel for return-to-work evaluations.",
     )
     parser.add_argument("--version", action="version", version=f"rtwpanel {__version__}")
-    parser.add_argument(
-        "--debug", action="store_true", help="show the full traceback on an error"
-    )
+    parser.add_argument("--debug", action="store_true", help="show the full traceback on an error")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name, (module_name, help_text) in COMMANDS.items():
         try:

@@ -1,0 +1,124 @@
+"""`rtwpanel build`: dbt build on a delivery into a fresh file, then publish it.
+
+Readers open the published warehouse read-only. A build never writes into the
+published file: it builds a new file beside it and, only when the build and its
+gates passed, renames it into place (an atomic step on one file system). A
+failed or killed build leaves the previous warehouse untouched.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from rtwpanel.dbt_invocation import DbtResult, require_success, run_dbt
+from rtwpanel.errors import RtwError
+from rtwpanel.paths import DEMO_DIR, warehouse_path
+
+
+@dataclass
+class BuildResult:
+    """A finished build: the warehouse file and what dbt reported."""
+
+    database: Path
+    raw_dir: Path
+    dbt: DbtResult
+
+
+def build_warehouse(
+    raw_dir: Path | str,
+    database: Path | str,
+    dbt_vars: Mapping[str, object] | None = None,
+    on_line: Callable[[str], None] | None = None,
+) -> BuildResult:
+    """Run `dbt build` on the delivery in `raw_dir`, writing into `database`.
+
+    Raises RtwError naming dbt's failing nodes when the build fails.
+    """
+    raw_dir = Path(raw_dir).resolve()
+    if not raw_dir.is_dir():
+        raise RtwError(f"delivery folder not found: {raw_dir}")
+    database = Path(database).resolve()
+    variables = {**(dbt_vars or {}), "raw_dir": str(raw_dir)}
+    result = run_dbt(["build"], database, dbt_vars=variables, on_line=on_line)
+    require_success(result, f"dbt build on {raw_dir}")
+    return BuildResult(database=database, raw_dir=raw_dir, dbt=result)
+
+
+def fresh_build_path(published: Path) -> Path:
+    stamp = time.strftime("%Y%m%dT%H%M%S")
+    return published.parent / f".{published.stem}.building-{stamp}-{os.getpid()}.duckdb"
+
+
+def publish(built: Path, published: Path) -> None:
+    """Move a finished warehouse file into place, atomically."""
+    wal = built.with_name(built.name + ".wal")
+    if wal.exists():
+        raise RtwError(f"{built} still has a write-ahead log; the build did not close cleanly")
+    os.replace(built, published)
+
+
+def build_and_publish(
+    raw_dir: Path | str,
+    published: Path | None = None,
+    dbt_vars: Mapping[str, object] | None = None,
+    on_line: Callable[[str], None] | None = None,
+) -> BuildResult:
+    published = (published or warehouse_path()).resolve()
+    published.parent.mkdir(parents=True, exist_ok=True)
+    building = fresh_build_path(published)
+    try:
+        result = build_warehouse(raw_dir, building, dbt_vars=dbt_vars, on_line=on_line)
+        publish(building, published)
+    finally:
+        for leftover in (building, building.with_name(building.name + ".wal")):
+            leftover.unlink(missing_ok=True)
+    result.database = published
+    return result
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--raw-dir", type=Path, default=DEMO_DIR, help="the delivery folder (default: the demo)"
+    )
+    parser.add_argument(
+        "--db",
+        type=Path,
+        default=None,
+        help="warehouse file (default: $RTW_DUCKDB_PATH or warehouse/rtw.duckdb)",
+    )
+    parser.add_argument(
+        "--var",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="a dbt variable (repeatable), e.g. --var aa_stipulation_lag_months=2",
+    )
+
+
+def parse_vars(pairs: list[str]) -> dict[str, object]:
+    import yaml
+
+    variables: dict[str, object] = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name:
+            raise RtwError(f"--var expects NAME=VALUE, got {pair!r}")
+        variables[name.strip()] = yaml.safe_load(value)
+    return variables
+
+
+def run(args: argparse.Namespace) -> int:
+    from rtwpanel.progress import DbtProgress
+
+    with DbtProgress("dbt build") as progress:
+        result = build_and_publish(
+            args.raw_dir, args.db, dbt_vars=parse_vars(args.var), on_line=progress.line
+        )
+    progress.summary(result.dbt)
+    print(f"warehouse: {result.database}")
+    return 0
