@@ -19,7 +19,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--raw-dir", type=Path, default=DEMO_DIR, help="the delivery folder (default: the demo)"
     )
     parser.add_argument(
-        "--out", type=Path, default=PROJECT_DIR / "reports", help="report folder (default: reports/)"
+        "--out",
+        type=Path,
+        default=PROJECT_DIR / "reports",
+        help="report folder (default: reports/)",
     )
 
 
