@@ -1,0 +1,1 @@
+"""Evaluation on the marts: tables, figures, inference and report."""
