@@ -1,0 +1,108 @@
+"""Design matrices for the linear probability models (Tables 8-15).
+
+Dummies are built by hand, not by a formula parser, so the base level of each
+factor is explicit (the lowest level present in the sample) and the column
+order is stable from run to run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+EDUCATION_LEVELS = ("grunnskole", "vgs_grunn", "vgs_fullfort", "hoyere")
+
+
+@dataclass(frozen=True)
+class Design:
+    """One regression: outcome, regressors and the ids needed for inference."""
+
+    outcome: str
+    y: np.ndarray
+    X: np.ndarray
+    names: tuple[str, ...]
+    centre: np.ndarray
+    person: np.ndarray
+    is_ips: np.ndarray
+
+    @property
+    def nobs(self) -> int:
+        return len(self.y)
+
+    def column(self, name: str) -> int:
+        return self.names.index(name)
+
+    def persons_by_arm(self) -> tuple[int, int]:
+        """Distinct persons in the sample: (TAU, IPS)."""
+        frame = pd.DataFrame({"person": self.person, "ips": self.is_ips})
+        persons = frame.drop_duplicates("person")
+        n_ips = int(persons["ips"].sum())
+        return len(persons) - n_ips, n_ips
+
+
+def dummies(values: pd.Series, prefix: str, base: object | None = None) -> pd.DataFrame:
+    """0/1 columns for each level present except the base (default: the lowest)."""
+    levels = sorted(values.dropna().unique().tolist())
+    if base is None and levels:
+        base = levels[0]
+    columns = {
+        f"{prefix}_{level}": (values == level).astype(float).to_numpy()
+        for level in levels
+        if level != base
+    }
+    return pd.DataFrame(columns, index=values.index)
+
+
+def lpm_design(
+    frame: pd.DataFrame,
+    outcome: str,
+    treatment: Sequence[str] = ("is_ips",),
+    extra: pd.DataFrame | None = None,
+    centre_dummies: bool = True,
+    education: bool = False,
+) -> Design:
+    """Outcome on treatment terms, age, female, year, calendar-month and centre dummies.
+
+    Rows where the outcome (or a regressor) is NULL drop out, so N differs by
+    outcome, as in the reference tables.
+    """
+    needed = [outcome, "age_at_randomisation", "female", "year", "calendar_month"]
+    keep = frame[needed].notna().all(axis=1)
+    if education:
+        keep &= frame["education_level"].isin(EDUCATION_LEVELS)
+    data = frame.loc[keep]
+    parts: list[pd.DataFrame] = [pd.DataFrame({"const": 1.0}, index=data.index)]
+    if extra is not None:
+        parts.append(extra.loc[data.index])
+    parts.append(data[list(treatment)].astype(float))
+    parts.append(data[["age_at_randomisation", "female"]].astype(float))
+    parts.append(dummies(data["year"].astype(int), "year"))
+    parts.append(dummies(data["calendar_month"].astype(int), "month"))
+    if centre_dummies:
+        parts.append(dummies(data["centre_id"].astype(int), "centre"))
+    if education:
+        parts.append(dummies(data["education_level"], "edu", base="grunnskole"))
+    X = pd.concat(parts, axis=1)
+    X = X.loc[:, _informative(X)]
+    return Design(
+        outcome=outcome,
+        y=data[outcome].astype(float).to_numpy(),
+        X=X.to_numpy(dtype=float),
+        names=tuple(X.columns),
+        centre=data["centre_id"].astype(int).to_numpy(),
+        person=data["person_id"].astype(str).to_numpy(),
+        is_ips=data["is_ips"].astype(int).to_numpy(),
+    )
+
+
+def _informative(X: pd.DataFrame) -> list[str]:
+    """Drop dummy columns that are constant in the sample (a level absent from it)."""
+    keep = []
+    for name in X.columns:
+        column = X[name].to_numpy()
+        if name == "const" or column.min() != column.max():
+            keep.append(name)
+    return keep

@@ -1,0 +1,102 @@
+"""Clustered standard errors against the CRV1 formula computed by hand."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from scipy import stats
+
+from rtwpanel.analysis.clustered_ols import fit_ols, stars
+from rtwpanel.analysis.design import Design, dummies, lpm_design
+
+
+def small_design() -> Design:
+    rng = np.random.default_rng(7)
+    n = 40
+    centre = np.repeat([1, 2, 3, 4, 5], 8)
+    is_ips = np.tile([0, 1], 20)
+    age = rng.integers(20, 60, n).astype(float)
+    y = (rng.random(n) < 0.3 + 0.2 * is_ips).astype(float)
+    X = np.column_stack([np.ones(n), is_ips, age])
+    return Design(
+        outcome="y",
+        y=y,
+        X=X,
+        names=("const", "is_ips", "age"),
+        centre=centre,
+        person=np.array([f"p{i % 20}" for i in range(n)]),
+        is_ips=is_ips,
+    )
+
+
+def test_centre_clustered_matches_hand_computation() -> None:
+    d = small_design()
+    X, y = d.X, d.y
+    n, k = X.shape
+    bread = np.linalg.inv(X.T @ X)
+    beta = bread @ X.T @ y
+    u = y - X @ beta
+    meat = np.zeros((k, k))
+    for g in np.unique(d.centre):
+        score = X[d.centre == g].T @ u[d.centre == g]
+        meat += np.outer(score, score)
+    g_count = 5
+    factor = g_count / (g_count - 1) * (n - 1) / (n - k)
+    vcov = factor * bread @ meat @ bread
+    se = np.sqrt(np.diag(vcov))
+    pvalue = 2 * stats.t.sf(np.abs(beta / se), df=g_count - 1)
+
+    fit = fit_ols(d, cluster="centre")
+    np.testing.assert_allclose(fit.params, beta, rtol=1e-10)
+    np.testing.assert_allclose(fit.bse, se, rtol=1e-10)
+    np.testing.assert_allclose(fit.pvalues, pvalue, rtol=1e-8)
+    assert fit.n_clusters == 5
+    half_width = stats.t.ppf(0.975, df=4) * se[1]
+    assert fit.conf_int[1] == pytest.approx([beta[1] - half_width, beta[1] + half_width])
+
+
+def test_person_clusters_use_persons() -> None:
+    fit = fit_ols(small_design(), cluster="person")
+    assert fit.n_clusters == 20
+    estimate = fit.estimate("is_ips")
+    assert (estimate.persons_tau, estimate.persons_ips) == (10, 10)
+
+
+def test_stars() -> None:
+    assert [stars(p) for p in (0.2, 0.09, 0.04, 0.009, float("nan"))] == [
+        "",
+        "*",
+        "**",
+        "***",
+        "",
+    ]
+
+
+def test_dummies_drop_lowest_level() -> None:
+    import pandas as pd
+
+    frame = dummies(pd.Series([2014, 2015, 2014, 2016]), "year")
+    assert list(frame.columns) == ["year_2015", "year_2016"]
+    assert frame["year_2016"].tolist() == [0, 0, 0, 1]
+
+
+def test_lpm_design_drops_null_outcome_rows() -> None:
+    import pandas as pd
+
+    frame = pd.DataFrame(
+        {
+            "person_id": ["a", "a", "b", "b"],
+            "is_ips": [1, 1, 0, 0],
+            "centre_id": [1, 1, 2, 2],
+            "age_at_randomisation": [30, 30, 40, 40],
+            "female": [1, 1, 0, 0],
+            "year": [2014, 2015, 2014, 2015],
+            "calendar_month": [1, 1, 1, 1],
+            "employed": [1.0, None, 0.0, 1.0],
+        }
+    )
+    d = lpm_design(frame, "employed")
+    assert d.nobs == 3
+    # calendar month is constant, so it has no dummy; centre 2 has one.
+    assert "month_1" not in d.names
+    assert "centre_2" in d.names
