@@ -1,0 +1,94 @@
+"""Read the marts (and only the marts) from a DuckDB file, read-only."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from rtwpanel.errors import RtwError
+
+NUMERIC_FCT = (
+    "year",
+    "calendar_month",
+    "rel_month",
+    "is_ips",
+    "centre_id",
+    "female",
+    "age_at_randomisation",
+    "employed",
+    "n_jobs",
+    "max_stillingsprosent",
+    "n_jobs_stipulated",
+    "sick_listed",
+    "on_aap",
+    "on_disability",
+    "on_unemployment_benefit",
+    "on_social_assistance",
+    "in_programme",
+    "in_education_oct",
+    "in_education_course",
+    "npr_avtalespesialist",
+    "npr_bup",
+    "npr_phv_poli",
+    "npr_phv_dag",
+    "npr_phv_dogn_days",
+    "aap_and_employed",
+)
+NUMERIC_DIM = (
+    "is_ips",
+    "centre_id",
+    "female",
+    "birth_year",
+    "age_at_randomisation",
+    "born_in_norway",
+    "income_2013_nok",
+    "income_2013_g",
+)
+
+
+@dataclass(frozen=True)
+class Marts:
+    fct: pd.DataFrame  # marts.fct_person_month
+    dim: pd.DataFrame  # marts.dim_participant
+    database: Path
+
+
+def load_marts(database: Path) -> Marts:
+    import duckdb
+
+    database = Path(database)
+    if not database.exists():
+        raise RtwError(f"no warehouse at {database}: run `rtwpanel build` first")
+    try:
+        con = duckdb.connect(str(database), read_only=True)
+    except duckdb.Error as exc:
+        raise RtwError(f"cannot open {database} read-only: {exc}") from exc
+    try:
+        fct = con.execute(
+            "select * from marts.fct_person_month order by person_id, month"
+        ).fetch_df()
+        dim = con.execute("select * from marts.dim_participant order by person_id").fetch_df()
+    except duckdb.Error as exc:
+        raise RtwError(f"{database} lacks the marts the analysis reads: {exc}") from exc
+    finally:
+        con.close()
+    return Marts(fct=_numeric(fct, NUMERIC_FCT), dim=_numeric(dim, NUMERIC_DIM), database=database)
+
+
+def _numeric(frame: pd.DataFrame, columns: tuple[str, ...]) -> pd.DataFrame:
+    """Integers with NULLs become floats with NaN, so means and OLS see one dtype."""
+    frame = frame.copy()
+    for column in columns:
+        if column in frame.columns:
+            frame[column] = pd.to_numeric(frame[column], errors="coerce").astype(np.float64)
+    for column in ("arm", "period", "diagnosis_group", "education_level", "person_id"):
+        if column in frame.columns:
+            frame[column] = frame[column].astype(object).where(frame[column].notna(), None)
+    return frame
+
+
+def after_months(fct: pd.DataFrame) -> pd.DataFrame:
+    return fct.loc[fct["period"] == "after"]
