@@ -1,0 +1,38 @@
+-- One row per programme participation that counts: every status but IKKEM (never
+-- turned up). An empty tom_date means ongoing at extraction: the participation runs
+-- to the last day of the tiltak coverage.
+
+with
+
+participations as (
+
+    select * from {{ ref('stg_tiltak') }}
+
+),
+
+coverage as (
+
+    select last_month
+    from {{ ref('stg_coverage') }}
+    where source = 'tiltak'
+
+),
+
+final as (
+
+    select
+        participations.person_id,
+        participations.deltakelse_id,
+        participations.tiltakskode,
+        participations.deltakerstatus,
+        participations.fom_date,
+        participations.tom_date,
+        coalesce(participations.tom_date, {{ month_end('coverage.last_month') }})
+            as effective_tom_date
+    from participations
+    cross join coverage
+    where participations.deltakerstatus <> 'IKKEM'
+
+)
+
+select * from final
