@@ -1,0 +1,9 @@
+"""An independent pandas implementation of the panel rules (`marts.fct_person_month`).
+
+Written from the specification alone, as an analyst would in pandas: the baseline of the
+benchmark and a cross-check of the warehouse.
+"""
+
+from pandas_reference.panel import PANEL_COLUMNS, build_panel
+
+__all__ = ["PANEL_COLUMNS", "build_panel"]
