@@ -1,0 +1,196 @@
+{#-
+    The delivery contract (spec raw-sources.md) as data: every raw file, its
+    columns in contract order, how each column is parsed and which checks a row
+    of the file must pass. The structural pre-checks (on-run-start) and the
+    staging models read this one description, so they cannot disagree.
+
+    Column kinds:
+      id      required text (a key): empty -> missing_value
+      text    optional text
+      code    required code from a reference seed: empty -> missing_value,
+              not in the seed -> unknown_code
+      code_opt  optional code (empty is allowed, anything else must be in the seed)
+      date / date_opt    YYYYMMDD -> DATE (bad_date)
+      month   YYYYMM -> DATE, first day of the month (bad_month)
+      year    YYYY -> integer (bad_number)
+      int / int_opt      integer (bad_number)
+      num     number with an optional decimal point -> double (bad_number)
+      flag    '0' or '1' -> integer 0/1 (anything else: unknown_code)
+    A code column names its seed (macro raw_code_column gives the seed column
+    holding the codes). spans: [start, end] pairs checked for end_before_start
+    (an empty end is an open span). check_person: person_id must be a sound
+    participant. needs_coverage: coverage.csv must have a row for the file.
+    match_reversals: negative belop must cancel a payment (orphan_reversal).
+-#}
+{% macro raw_files() %}
+    {%- set person = {'name': 'person_id', 'kind': 'id'} -%}
+    {%- set files = {
+        'participants': {
+            'columns': [
+                person,
+                {'name': 'centre_id', 'kind': 'int'},
+                {'name': 'arm', 'kind': 'code', 'seed': 'ref_arms'},
+                {'name': 'randomised_date', 'kind': 'date'},
+                {'name': 'sex', 'kind': 'code', 'seed': 'ref_sexes'},
+                {'name': 'birth_year', 'kind': 'year'},
+                {'name': 'born_in_norway', 'kind': 'flag'},
+                {'name': 'diagnosis_group', 'kind': 'code_opt', 'seed': 'ref_diagnosis_groups'},
+                {'name': 'death_date', 'kind': 'date_opt'},
+            ],
+            'spans': [],
+            'check_person': false,
+            'needs_coverage': false,
+        },
+        'aa_arbeidsforhold': {
+            'columns': [
+                person,
+                {'name': 'arbeidsforhold_id', 'kind': 'id'},
+                {'name': 'orgnr', 'kind': 'id'},
+                {'name': 'reg_month', 'kind': 'month'},
+                {'name': 'start_date', 'kind': 'date'},
+                {'name': 'end_date', 'kind': 'date_opt'},
+                {'name': 'stillingsprosent', 'kind': 'num'},
+                {'name': 'arbeidsforhold_type', 'kind': 'code', 'seed': 'ref_employment_types'},
+            ],
+            'spans': [['start_date', 'end_date']],
+            'check_person': true,
+            'needs_coverage': true,
+        },
+        'ytelser': {
+            'columns': [
+                person,
+                {'name': 'utbetaling_id', 'kind': 'id'},
+                {'name': 'ytelse', 'kind': 'code', 'seed': 'ref_benefit_codes'},
+                {'name': 'fom_date', 'kind': 'date'},
+                {'name': 'tom_date', 'kind': 'date'},
+                {'name': 'belop', 'kind': 'int'},
+            ],
+            'spans': [['fom_date', 'tom_date']],
+            'check_person': true,
+            'needs_coverage': true,
+            'match_reversals': true,
+        },
+        'sykepenger': {
+            'columns': [
+                person,
+                {'name': 'sykefravaer_id', 'kind': 'id'},
+                {'name': 'fom_date', 'kind': 'date'},
+                {'name': 'tom_date', 'kind': 'date'},
+                {'name': 'grad', 'kind': 'int'},
+                {'name': 'diagnose', 'kind': 'text'},
+            ],
+            'spans': [['fom_date', 'tom_date']],
+            'check_person': true,
+            'needs_coverage': true,
+        },
+        'sykmeldinger': {
+            'columns': [
+                person,
+                {'name': 'sykmelding_id', 'kind': 'id'},
+                {'name': 'fom_date', 'kind': 'date'},
+                {'name': 'tom_date', 'kind': 'date'},
+                {'name': 'grad', 'kind': 'int'},
+                {'name': 'diagnose', 'kind': 'text'},
+                {'name': 'utstedt_date', 'kind': 'date_opt'},
+            ],
+            'spans': [['fom_date', 'tom_date']],
+            'check_person': true,
+            'needs_coverage': true,
+        },
+        'sosialhjelp': {
+            'columns': [
+                person,
+                {'name': 'month', 'kind': 'month'},
+                {'name': 'belop', 'kind': 'int'},
+            ],
+            'spans': [],
+            'check_person': true,
+            'needs_coverage': true,
+        },
+        'tiltak': {
+            'columns': [
+                person,
+                {'name': 'deltakelse_id', 'kind': 'id'},
+                {'name': 'tiltakskode', 'kind': 'code', 'seed': 'ref_programme_codes'},
+                {'name': 'fom_date', 'kind': 'date'},
+                {'name': 'tom_date', 'kind': 'date_opt'},
+                {'name': 'deltakerstatus', 'kind': 'code', 'seed': 'ref_participation_statuses'},
+            ],
+            'spans': [['fom_date', 'tom_date']],
+            'check_person': true,
+            'needs_coverage': true,
+        },
+        'utdanning': {
+            'columns': [
+                person,
+                {'name': 'year', 'kind': 'year'},
+                {'name': 'nus2000', 'kind': 'text'},
+                {'name': 'i_utdanning', 'kind': 'flag'},
+            ],
+            'spans': [],
+            'check_person': true,
+            'needs_coverage': true,
+        },
+        'utdanning_forlop': {
+            'columns': [
+                person,
+                {'name': 'fom_date', 'kind': 'date'},
+                {'name': 'tom_date', 'kind': 'date_opt'},
+                {'name': 'nus2000', 'kind': 'text'},
+            ],
+            'spans': [['fom_date', 'tom_date']],
+            'check_person': true,
+            'needs_coverage': true,
+        },
+        'inntekt': {
+            'columns': [
+                person,
+                {'name': 'year', 'kind': 'year'},
+                {'name': 'pensjonsgivende_inntekt', 'kind': 'int'},
+            ],
+            'spans': [],
+            'check_person': true,
+            'needs_coverage': true,
+        },
+        'npr': {
+            'columns': [
+                person,
+                {'name': 'episode_id', 'kind': 'id'},
+                {'name': 'kontakttype', 'kind': 'code', 'seed': 'ref_npr_contact_types'},
+                {'name': 'inn_date', 'kind': 'date'},
+                {'name': 'ut_date', 'kind': 'date'},
+            ],
+            'spans': [['inn_date', 'ut_date']],
+            'check_person': true,
+            'needs_coverage': true,
+        },
+        'coverage': {
+            'columns': [
+                {'name': 'source', 'kind': 'code', 'seed': 'ref_sources'},
+                {'name': 'first_month', 'kind': 'month'},
+                {'name': 'last_month', 'kind': 'month'},
+            ],
+            'spans': [['first_month', 'last_month']],
+            'check_person': false,
+            'needs_coverage': false,
+        },
+    } -%}
+    {{ return(files) }}
+{% endmacro %}
+
+
+{#- The seed column holding the codes of a code list: the seed's first column. -#}
+{% macro raw_code_column(seed_name) %}
+    {%- set code_columns = {
+        'ref_arms': 'arm',
+        'ref_sexes': 'sex',
+        'ref_diagnosis_groups': 'diagnosis_group',
+        'ref_employment_types': 'arbeidsforhold_type',
+        'ref_benefit_codes': 'ytelse',
+        'ref_programme_codes': 'tiltakskode',
+        'ref_participation_statuses': 'deltakerstatus',
+        'ref_npr_contact_types': 'kontakttype',
+        'ref_sources': 'source',
+    } -%}
+    {{ return(code_columns[seed_name]) }}
+{% endmacro %}

@@ -1,0 +1,56 @@
+{#-
+    The physical lines of a raw file, numbered as in the file (header = line 1).
+    Every file is read as one text column per line and split on ';' in SQL,
+    so a row with the wrong number of fields becomes a quarantined row instead
+    of a reader error, and line numbers are exact.
+-#}
+{% macro raw_lines(relation) %}
+    {{- return(adapter.dispatch('raw_lines', 'rtwpanel')(relation)) -}}
+{% endmacro %}
+
+{#-
+    DuckDB keeps the file's row order through a single-table scan and an empty
+    OVER () window (documented order preservation), so row_number() over ()
+    is the physical line number, also with the parallel reader and gzip.
+    Blank lines come through as NULL and keep their number.
+-#}
+{% macro duckdb__raw_lines(relation) %}
+    select
+        row_number() over () as source_line,
+        raw_line
+    from {{ relation }}
+{% endmacro %}
+
+{% macro default__raw_lines(relation) %}
+    {{- exceptions.raise_compiler_error(
+        "Reading raw delivery files is not yet supported on the " ~ target.type
+        ~ " adapter (only DuckDB); add a " ~ target.type ~ "__raw_lines and "
+        ~ target.type ~ "__raw_read macro.") -}}
+{% endmacro %}
+
+
+{#-
+    The table expression that reads one raw file as lines (one text column,
+    raw_line). The sources in models/staging/_raw__sources.yml use the same
+    reader options; the structural checks use this macro before any model runs.
+-#}
+{% macro raw_read(path) %}
+    {{- return(adapter.dispatch('raw_read', 'rtwpanel')(path)) -}}
+{% endmacro %}
+
+{% macro duckdb__raw_read(path) %}
+    {#- chr(1) as delimiter: a whole line is one field; no quoting, no sniffing. -#}
+    read_csv('{{ path }}', header = false, columns = {'raw_line': 'VARCHAR'}, delim = chr(1), quote = '', escape = '', auto_detect = false, strict_mode = false)
+{%- endmacro %}
+
+{% macro default__raw_read(path) %}
+    {{- exceptions.raise_compiler_error(
+        "Reading raw delivery files is not yet supported on the " ~ target.type
+        ~ " adapter (only DuckDB).") -}}
+{% endmacro %}
+
+
+{#- The delivery folder: var raw_dir, without a trailing slash. -#}
+{% macro raw_dir() %}
+    {{- return((var('raw_dir') | string | trim).rstrip('/')) -}}
+{% endmacro %}

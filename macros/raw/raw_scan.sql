@@ -1,0 +1,74 @@
+{#- A value shaped like a fødselsnummer: 11 digits not part of a longer number. -#}
+{% macro identity_number_pattern() %}
+    {{- return('(^|[^0-9])[0-9]{11}([^0-9]|$)') -}}
+{% endmacro %}
+
+
+{#-
+    One pass over a raw file for the structural checks: the number of data
+    rows, and where values shaped like a national identity number are (line
+    and column of the first; how many lines). Never selects the value itself.
+-#}
+{% macro raw_scan(path, header_columns) %}
+    {{- return(adapter.dispatch('raw_scan', 'rtwpanel')(path, header_columns)) -}}
+{% endmacro %}
+
+{% macro duckdb__raw_scan(path, header_columns) %}
+    {%- set pattern = rtwpanel.identity_number_pattern() -%}
+    {%- set sql -%}
+        with lines as (
+            {{ rtwpanel.raw_lines(rtwpanel.raw_read(path)) }}
+        ),
+
+        flagged as (
+            select source_line, raw_line
+            from lines
+            where regexp_matches(raw_line, '{{ pattern }}')
+        ),
+
+        first_flagged as (
+            select
+                source_line,
+                case
+                {%- for column in header_columns %}
+                    when regexp_matches(split_part(raw_line, ';', {{ loop.index }}), '{{ pattern }}')
+                        then '{{ column | replace("'", "''") }}'
+                {%- endfor %}
+                    else 'a field beyond the header'
+                end as column_name
+            from flagged
+            order by source_line
+            limit 1
+        )
+
+        select
+            (select count(*) from lines where source_line > 1) as data_rows,
+            (select count(*) from flagged) as identity_lines,
+            (select source_line from first_flagged) as first_identity_line,
+            (select column_name from first_flagged) as first_identity_column
+    {%- endset -%}
+    {%- set row = run_query(sql).rows[0] -%}
+    {{- return({
+        'data_rows': row[0] | int,
+        'identity_lines': row[1] | int,
+        'first_identity_line': row[2],
+        'first_identity_column': row[3],
+    }) -}}
+{% endmacro %}
+
+{% macro default__raw_scan(path, header_columns) %}
+    {{- exceptions.raise_compiler_error(
+        "The structural delivery checks are not yet supported on the " ~ target.type
+        ~ " adapter (only DuckDB).") -}}
+{% endmacro %}
+
+
+{#- The distinct values of one field (by position) over the data rows of a raw file. -#}
+{% macro raw_distinct_values(path, position) %}
+    {%- set sql -%}
+        select distinct {{ dbt.split_part('raw_line', "';'", position) }} as value
+        from ({{ rtwpanel.raw_lines(rtwpanel.raw_read(path)) }}) as lines
+        where source_line > 1 and raw_line is not null
+    {%- endset -%}
+    {{- return(run_query(sql).columns[0].values() | list) -}}
+{% endmacro %}

@@ -1,0 +1,28 @@
+-- The sound, de-duplicated rows of npr.csv, typed.
+
+with
+
+checked as (
+
+    select * from {{ ref('stg_npr__checked') }}
+
+),
+
+final as (
+
+    select
+        source_line,
+        -- ids
+        person_id,
+        episode_id,
+        -- codes and attributes
+        kontakttype,
+        -- dates and periods
+        inn_date,
+        ut_date
+    from checked
+    where row_status = 'loaded'
+
+)
+
+select * from final

@@ -1,0 +1,32 @@
+-- The sound, de-duplicated rows of participants.csv, typed.
+
+with
+
+checked as (
+
+    select * from {{ ref('stg_participants__checked') }}
+
+),
+
+final as (
+
+    select
+        source_line,
+        -- ids
+        person_id,
+        -- codes and attributes
+        centre_id,
+        arm,
+        sex,
+        birth_year,
+        born_in_norway,
+        diagnosis_group,
+        -- dates and periods
+        randomised_date,
+        death_date
+    from checked
+    where row_status = 'loaded'
+
+)
+
+select * from final

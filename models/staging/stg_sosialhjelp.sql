@@ -1,0 +1,26 @@
+-- The sound, de-duplicated rows of sosialhjelp.csv, typed.
+
+with
+
+checked as (
+
+    select * from {{ ref('stg_sosialhjelp__checked') }}
+
+),
+
+final as (
+
+    select
+        source_line,
+        -- ids
+        person_id,
+        -- dates and periods
+        month,
+        -- amounts and shares
+        belop
+    from checked
+    where row_status = 'loaded'
+
+)
+
+select * from final
