@@ -1,0 +1,32 @@
+-- One row per raw source: its data rows (header excluded) and where each went -
+-- loaded, removed as an exact duplicate, or quarantined - with the rows not
+-- accounted for (healthy: zero) and the quarantined share. Both per-source gates
+-- read this one model.
+
+with
+
+source_rows as (
+
+    select * from {{ ref('dq_source_rows') }}
+
+),
+
+final as (
+
+    select
+        source,
+        raw_rows,
+        loaded_rows,
+        duplicate_rows,
+        quarantined_rows,
+        raw_rows - (loaded_rows + duplicate_rows + quarantined_rows) as unaccounted_rows,
+        case
+            when raw_rows > 0
+                then cast(quarantined_rows as {{ dbt.type_float() }}) / raw_rows
+            else 0
+        end as quarantine_share
+    from source_rows
+
+)
+
+select * from final
