@@ -1,0 +1,398 @@
+"""`make bench`: the warehouse at population scale against pandas and a write floor.
+
+For each N persons: generate a population delivery, then time, each in its own child
+process so that peak memory is the phase's own,
+  (a) the full `dbt build` into a fresh DuckDB file,
+  (b) the pandas reference implementation on the same delivery (written to Parquet),
+  (c) the floor: DuckDB writing a table of the panel's rows, columns and types from
+      `range()` with no logic.
+Prints persons, source rows, panel rows, seconds and peak memory of each phase, and the
+ratios pandas/dbt and dbt/floor; the dbt models that took longest; and writes the figures
+as JSON beside the deliveries.
+
+    python benchmarks/bench.py                       # 100,000 and 1,000,000 persons
+    python benchmarks/bench.py --persons 5000000 --skip-pandas
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import gzip
+import json
+import os
+import platform
+import resource
+import subprocess
+import sys
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import psutil
+
+PROJECT_DIR = Path(__file__).resolve().parents[1]
+BENCH_DIR = PROJECT_DIR / "benchmarks"
+GB = 1024**3
+
+
+@dataclass
+class Phase:
+    """What one measured child process did."""
+
+    name: str
+    seconds: float
+    peak_bytes: int
+    returncode: int
+    killed_for_memory: bool = False
+    log: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.returncode == 0 and not self.killed_for_memory
+
+
+# --- measuring one phase -------------------------------------------------------------
+
+
+def _tree_rss(process: psutil.Process) -> int:
+    total = 0
+    for member in [process, *process.children(recursive=True)]:
+        with contextlib.suppress(psutil.Error):
+            total += member.memory_info().rss
+    return total
+
+
+def run_measured(spec_path: Path) -> int:
+    """Child side: run one command, watch its memory, write what happened to JSON.
+
+    Runs in a fresh interpreter, so RUSAGE_CHILDREN covers this phase only.
+    """
+    spec = json.loads(spec_path.read_text())
+    log = open(spec["log"], "w")  # noqa: SIM115 - closed below, after the child exits
+    started = time.monotonic()
+    child = subprocess.Popen(
+        spec["command"], cwd=spec["cwd"], env=spec["env"], stdout=log, stderr=subprocess.STDOUT
+    )
+    watched = psutil.Process(child.pid)
+    polled, killed = 0, False
+    while child.poll() is None:
+        with contextlib.suppress(psutil.Error):
+            polled = max(polled, _tree_rss(watched))
+        if polled > spec["memory_limit"]:
+            # Stop before the machine swaps or the OOM killer picks a neighbour.
+            for member in [*watched.children(recursive=True), watched]:
+                with contextlib.suppress(psutil.Error):
+                    member.kill()
+            killed = True
+        time.sleep(0.2)
+    seconds = time.monotonic() - started
+    log.close()
+    max_rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024  # KiB on Linux
+    result = {
+        "seconds": seconds,
+        "peak_bytes": max(max_rss, polled),
+        "returncode": child.returncode,
+        "killed_for_memory": killed,
+    }
+    Path(spec["result"]).write_text(json.dumps(result))
+    return 0
+
+
+def measure(
+    name: str,
+    command: list[str],
+    workdir: Path,
+    env: dict[str, str] | None = None,
+    memory_limit: float = 22 * GB,
+) -> Phase:
+    """Run `command` as a measured phase and return its time and peak memory."""
+    spec_path = workdir / f"{name}.spec.json"
+    result_path = workdir / f"{name}.result.json"
+    log_path = workdir / f"{name}.log"
+    spec = {
+        "command": command,
+        "cwd": str(PROJECT_DIR),
+        "env": {**os.environ, **(env or {})},
+        "log": str(log_path),
+        "result": str(result_path),
+        "memory_limit": int(memory_limit),
+    }
+    spec_path.write_text(json.dumps(spec))
+    print(f"  {name}: {' '.join(command[:4])} ...", flush=True)
+    subprocess.run([sys.executable, __file__, "_measured", str(spec_path)], check=True)
+    result = json.loads(result_path.read_text())
+    phase = Phase(name=name, log=str(log_path), **result)
+    state = "ok" if phase.ok else f"FAILED (rc={phase.returncode}, see {log_path})"
+    if phase.killed_for_memory:
+        state = f"STOPPED above {memory_limit / GB:.0f} GB"
+    print(f"  {name}: {phase.seconds:.1f} s, peak {phase.peak_bytes / GB:.2f} GB, {state}")
+    return phase
+
+
+# --- the floor -------------------------------------------------------------------------
+
+
+def floor_expression(column: str, duckdb_type: str, position: int) -> str:
+    """A value of the column's type computed from the row number `i`: data, no logic."""
+    mixed = f"((i * 2654435761 + {position}) % 1000003)"
+    kind = duckdb_type.upper()
+    if column == "person_id":
+        return f"'P' || lpad((i // 76)::varchar, 8, '0') as {column}"
+    if kind == "DATE":
+        return f"(date '2010-01-01' + (i % 76)::integer * 30) as {column}"
+    if kind in {"DOUBLE", "FLOAT", "REAL"} or kind.startswith("DECIMAL"):
+        return f"({mixed} % 101)::{kind} as {column}"
+    if kind == "BOOLEAN":
+        return f"({mixed} % 2 = 0) as {column}"
+    if kind == "VARCHAR":
+        return f"('v' || ({mixed} % 5)::varchar) as {column}"
+    return f"({mixed} % 2)::{kind} as {column}"
+
+
+def run_floor(database: Path, rows: int, columns: list[tuple[str, str]]) -> int:
+    """Child side of the floor: create table as select from range(), in a fresh file."""
+    import duckdb
+
+    database.unlink(missing_ok=True)
+    select = ",\n  ".join(floor_expression(c, t, k) for k, (c, t) in enumerate(columns))
+    connection = duckdb.connect(str(database))
+    connection.execute(f"set threads = {os.environ.get('RTW_DUCKDB_THREADS', '2')}")
+    connection.execute(f"set memory_limit = '{os.environ.get('RTW_DUCKDB_MEMORY_LIMIT', '12GB')}'")
+    connection.execute(f"create table panel as select\n  {select}\nfrom range({rows}) t(i)")
+    connection.execute("checkpoint")
+    connection.close()
+    return 0
+
+
+# --- one benchmark round ---------------------------------------------------------------
+
+
+def count_source_rows(raw_dir: Path) -> int:
+    """Data rows (header excluded) in every raw file of the delivery."""
+    total = 0
+    for path in sorted(raw_dir.iterdir()):
+        if path.name.endswith(".csv"):
+            opener = open
+        elif path.name.endswith(".csv.gz"):
+            opener = gzip.open
+        else:
+            continue
+        with opener(path, "rb") as handle:
+            total += sum(1 for _ in handle) - 1
+    return total
+
+
+def panel_shape(database: Path) -> tuple[int, list[tuple[str, str]]]:
+    import duckdb
+
+    connection = duckdb.connect(str(database), read_only=True)
+    try:
+        rows = connection.execute("select count(*) from marts.fct_person_month").fetchone()[0]
+        columns = connection.execute(
+            "select column_name, data_type from information_schema.columns"
+            " where table_schema = 'marts' and table_name = 'fct_person_month'"
+            " order by ordinal_position"
+        ).fetchall()
+    finally:
+        connection.close()
+    return int(rows), [(str(c), str(t)) for c, t in columns]
+
+
+def slowest_models(target_dir: Path, top: int = 12) -> list[tuple[str, float]]:
+    path = target_dir / "run_results.json"
+    if not path.exists():
+        return []
+    results = json.loads(path.read_text()).get("results", [])
+    timed = [(r["unique_id"], float(r.get("execution_time") or 0.0)) for r in results]
+    return sorted(timed, key=lambda item: -item[1])[:top]
+
+
+def generate_command(persons: int, raw_dir: Path, seed: int) -> list[str]:
+    rtwpanel = Path(sys.executable).parent / "rtwpanel"
+    return [
+        str(rtwpanel),
+        "generate",
+        "--mode",
+        "population",
+        "--persons",
+        str(persons),
+        "--seed",
+        str(seed),
+        "--out",
+        str(raw_dir),
+    ]
+
+
+def bench_round(persons: int, args: argparse.Namespace) -> dict[str, object]:
+    workdir = (args.workdir / f"n{persons}").resolve()
+    workdir.mkdir(parents=True, exist_ok=True)
+    raw_dir = workdir / "delivery"
+    database = workdir / "rtw.duckdb"
+    target_dir = workdir / "target"
+    print(f"\n== {persons:,} persons ({workdir})", flush=True)
+    phases: dict[str, Phase] = {}
+
+    if (
+        not (raw_dir / "participants.csv").exists()
+        and not (raw_dir / "participants.csv.gz").exists()
+    ):
+        phases["generate"] = measure(
+            "generate", generate_command(persons, raw_dir, args.seed), workdir
+        )
+    source_rows = count_source_rows(raw_dir)
+    print(f"  source rows: {source_rows:,}")
+
+    for leftover in (database, database.with_name(database.name + ".wal")):
+        leftover.unlink(missing_ok=True)
+    dbt_env = {
+        "RTW_DUCKDB_PATH": str(database),
+        "DBT_PROFILES_DIR": str(PROJECT_DIR),
+        "DBT_TARGET_PATH": str(target_dir),
+        "DBT_LOG_PATH": str(target_dir / "logs"),
+        "RTW_DUCKDB_TEMP_DIR": str(workdir / "spill"),
+    }
+    dbt = str(Path(sys.executable).parent / "dbt")
+    dbt_vars = json.dumps({"raw_dir": str(raw_dir)})
+    phases["dbt"] = measure("dbt", [dbt, "build", "--vars", dbt_vars], workdir, dbt_env)
+    slowest = slowest_models(target_dir)
+    panel_rows, columns = panel_shape(database) if database.exists() else (0, [])
+
+    pandas_panel = workdir / "pandas_panel.parquet"
+    if args.skip_pandas or persons > args.pandas_max_persons:
+        print("  pandas: skipped")
+    else:
+        phases["pandas"] = measure(
+            "pandas",
+            [sys.executable, "-m", "pandas_reference", str(raw_dir), "--out", str(pandas_panel)],
+            workdir,
+            {"PYTHONPATH": str(BENCH_DIR)},
+            memory_limit=args.memory_limit_gb * GB,
+        )
+
+    if columns:
+        spec = workdir / "floor_columns.json"
+        spec.write_text(json.dumps(columns))
+        phases["floor"] = measure(
+            "floor",
+            [
+                sys.executable,
+                __file__,
+                "_floor",
+                str(workdir / "floor.duckdb"),
+                str(panel_rows),
+                str(spec),
+            ],
+            workdir,
+        )
+        (workdir / "floor.duckdb").unlink(missing_ok=True)
+
+    result = {
+        "persons": persons,
+        "source_rows": source_rows,
+        "panel_rows": panel_rows,
+        "panel_columns": len(columns),
+        "phases": {name: asdict(phase) for name, phase in phases.items()},
+        "slowest_dbt_nodes": slowest,
+    }
+    (workdir / "result.json").write_text(json.dumps(result, indent=2))
+    return result
+
+
+# --- report ------------------------------------------------------------------------------
+
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.exists():
+        for line in cpuinfo.read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    import duckdb
+    import pandas
+
+    return (
+        f"{cpu}; {psutil.cpu_count(logical=True)} logical cores; "
+        f"{psutil.virtual_memory().total / GB:.1f} GB RAM; {platform.system()} "
+        f"{platform.release()}; Python {platform.python_version()}; "
+        f"DuckDB {duckdb.__version__}; pandas {pandas.__version__}"
+    )
+
+
+def ratio(numerator: dict | None, denominator: dict | None) -> str:
+    if not numerator or not denominator or not numerator["seconds"] or not denominator["seconds"]:
+        return "-"
+    if numerator.get("returncode") or numerator.get("killed_for_memory"):
+        return "-"
+    return f"{numerator['seconds'] / denominator['seconds']:.1f}"
+
+
+def report(results: list[dict[str, object]]) -> str:
+    lines = [
+        f"Machine: {machine()}",
+        "",
+        "| persons | source rows | panel rows | dbt build s | dbt peak GB | pandas s "
+        "| pandas peak GB | floor s | floor peak GB | pandas/dbt | dbt/floor |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for result in results:
+        phases = result["phases"]
+        cells = []
+        for name in ("dbt", "pandas", "floor"):
+            phase = phases.get(name)
+            if not phase:
+                cells += ["-", "-"]
+                continue
+            note = ""
+            if phase["killed_for_memory"]:
+                note = " (stopped: memory)"
+            elif phase["returncode"]:
+                note = " (failed)"
+            cells += [f"{phase['seconds']:.1f}{note}", f"{phase['peak_bytes'] / GB:.2f}"]
+        lines.append(
+            f"| {result['persons']:,} | {result['source_rows']:,} | {result['panel_rows']:,} | "
+            + " | ".join(cells)
+            + f" | {ratio(phases.get('pandas'), phases.get('dbt'))}"
+            + f" | {ratio(phases.get('dbt'), phases.get('floor'))} |"
+        )
+    for result in results:
+        if result["slowest_dbt_nodes"]:
+            lines += ["", f"Slowest dbt nodes at {result['persons']:,} persons (seconds):"]
+            lines += [f"  {seconds:8.1f}  {node}" for node, seconds in result["slowest_dbt_nodes"]]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv and argv[0] == "_measured":
+        return run_measured(Path(argv[1]))
+    if argv and argv[0] == "_floor":
+        columns = [tuple(c) for c in json.loads(Path(argv[3]).read_text())]
+        return run_floor(Path(argv[1]), int(argv[2]), columns)
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--persons", type=int, nargs="+", default=[100_000, 1_000_000])
+    parser.add_argument("--workdir", type=Path, default=Path("/tmp/rtwpanel-bench"))
+    parser.add_argument("--seed", type=int, default=20131001)
+    parser.add_argument("--skip-pandas", action="store_true")
+    parser.add_argument(
+        "--pandas-max-persons",
+        type=int,
+        default=10_000_000,
+        help="skip the pandas phase above this many persons",
+    )
+    parser.add_argument(
+        "--memory-limit-gb",
+        type=float,
+        default=22.0,
+        help="stop the pandas phase when its memory passes this (the machine must survive)",
+    )
+    args = parser.parse_args(argv)
+    results = [bench_round(persons, args) for persons in args.persons]
+    print("\n" + report(results))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
