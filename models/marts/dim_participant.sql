@@ -1,0 +1,149 @@
+-- One row per participant (everyone randomised), with baseline characteristics at
+-- randomisation and whether the person has usable register data.
+
+with
+
+participants as (
+
+    select * from {{ ref('stg_participants') }}
+
+),
+
+coverage as (
+
+    select * from {{ ref('stg_coverage') }}
+
+),
+
+education_years as (
+
+    select * from {{ ref('stg_utdanning') }}
+
+),
+
+nus_levels as (
+
+    select * from {{ ref('ref_nus_levels') }}
+
+),
+
+incomes as (
+
+    select * from {{ ref('stg_inntekt') }}
+
+),
+
+basic_amount as (
+
+    select * from {{ ref('ref_basic_amount') }}
+
+),
+
+register_window as (
+
+    select {{ month_end('last_month') }} as last_day
+    from coverage
+    where source = 'aa_arbeidsforhold'
+
+),
+
+income_window as (
+
+    select
+        {{ year_of('first_month') }} as first_year,
+        {{ year_of('last_month') }} as last_year
+    from coverage
+    where source = 'inntekt'
+
+),
+
+education_before_randomisation as (
+
+    -- the status as of 1 October of a year is known at randomisation when that
+    -- 1 October is on or before the randomisation date
+    select
+        participants.person_id,
+        education_years.nus2000,
+        row_number() over (
+            partition by participants.person_id
+            order by education_years.year desc
+        ) as recency_rank
+    from participants
+    inner join education_years
+        on participants.person_id = education_years.person_id
+        and (
+            education_years.year < {{ year_of('participants.randomised_date') }}
+            or (
+                education_years.year = {{ year_of('participants.randomised_date') }}
+                and {{ month_of('participants.randomised_date') }} >= 10
+            )
+        )
+
+),
+
+education_at_randomisation as (
+
+    select
+        education_before_randomisation.person_id,
+        nus_levels.level as education_level
+    from education_before_randomisation
+    left join nus_levels
+        -- the first digit of the NUS2000 code is the level
+        on substr(education_before_randomisation.nus2000, 1, 1)
+        = cast(nus_levels.first_digit as {{ dbt.type_string() }})
+    where education_before_randomisation.recency_rank = 1
+
+),
+
+income_2013 as (
+
+    select
+        person_id,
+        sum(pensjonsgivende_inntekt) as income_2013_nok
+    from incomes
+    where year = 2013
+    group by person_id
+
+),
+
+final as (
+
+    select
+        participants.person_id,
+        participants.arm,
+        case when participants.arm = 'IPS' then 1 else 0 end as is_ips,
+        participants.centre_id,
+        participants.sex,
+        case when participants.sex = 'K' then 1 else 0 end as female,
+        participants.birth_year,
+        {{ year_of('participants.randomised_date') }} - participants.birth_year
+            as age_at_randomisation,
+        participants.born_in_norway,
+        participants.diagnosis_group,
+        education_at_randomisation.education_level,
+        -- no income row in a covered year is an income of 0
+        case
+            when income_window.first_year <= 2013 and income_window.last_year >= 2013
+                then coalesce(income_2013.income_2013_nok, 0)
+        end as income_2013_nok,
+        case
+            when income_window.first_year <= 2013 and income_window.last_year >= 2013
+                then coalesce(income_2013.income_2013_nok, 0) * 1.0 / basic_amount.g_yearly_average
+        end as income_2013_g,
+        participants.randomised_date,
+        coalesce(participants.death_date > register_window.last_day, true) as has_register_data,
+        case
+            when participants.death_date <= register_window.last_day
+                then 'died_before_register_window_end'
+        end as excluded_reason
+    from participants
+    cross join register_window
+    left join income_window on 1 = 1
+    left join basic_amount on basic_amount.year = 2013
+    left join education_at_randomisation
+        on participants.person_id = education_at_randomisation.person_id
+    left join income_2013 on participants.person_id = income_2013.person_id
+
+)
+
+select * from final

@@ -1,0 +1,210 @@
+-- One row per person with register data per month of the aa_arbeidsforhold
+-- coverage. Each status is NULL in a month outside its source's coverage and 0
+-- inside it when the person has no record.
+
+with
+
+participants as (
+
+    select * from {{ ref('dim_participant') }}
+
+),
+
+spine as (
+
+    select * from {{ ref('int_month_spine') }}
+
+),
+
+employment as (
+
+    select * from {{ ref('int_employment_by_person_month') }}
+
+),
+
+sick_leave as (
+
+    select * from {{ ref('int_sick_leave_by_person_month') }}
+
+),
+
+benefits as (
+
+    select * from {{ ref('int_benefits_by_person_month') }}
+
+),
+
+social_assistance as (
+
+    select * from {{ ref('int_social_assistance_by_person_month') }}
+
+),
+
+programmes as (
+
+    select * from {{ ref('int_programmes_by_person_month') }}
+
+),
+
+education as (
+
+    select * from {{ ref('int_education_by_person_month') }}
+
+),
+
+npr as (
+
+    select * from {{ ref('int_npr_by_person_month') }}
+
+),
+
+grid as (
+
+    -- persons x months: the only product in the panel, through the month spine
+    select
+        participants.person_id,
+        participants.arm,
+        participants.is_ips,
+        participants.centre_id,
+        participants.female,
+        participants.age_at_randomisation,
+        participants.diagnosis_group,
+        participants.education_level,
+        participants.randomised_date,
+        spine.*
+    from participants
+    cross join spine
+    where participants.has_register_data
+
+),
+
+joined as (
+
+    select
+        grid.*,
+        {{ calendar_months_between('grid.randomised_date', 'grid.month') }} as rel_month,
+        employment.n_jobs as employment_n_jobs,
+        employment.max_stillingsprosent as employment_max_stillingsprosent,
+        employment.n_jobs_stipulated as employment_n_jobs_stipulated,
+        sick_leave.sick_listed as sick_leave_sick_listed,
+        sick_leave.sick_listed_source as sick_leave_source,
+        benefits.on_aap as benefits_on_aap,
+        benefits.on_disability as benefits_on_disability,
+        benefits.on_unemployment_benefit as benefits_on_unemployment_benefit,
+        social_assistance.on_social_assistance as social_assistance_flag,
+        programmes.in_programme as programmes_flag,
+        education.in_education_oct as education_oct_flag,
+        education.in_education_course as education_course_flag,
+        npr.npr_avtalespesialist as npr_avtalespesialist_count,
+        npr.npr_bup as npr_bup_count,
+        npr.npr_phv_poli as npr_phv_poli_count,
+        npr.npr_phv_dag as npr_phv_dag_count,
+        npr.npr_phv_dogn_days as npr_phv_dogn_days_count
+    from grid
+    left join employment
+        on grid.person_id = employment.person_id and grid.month = employment.month
+    left join sick_leave
+        on grid.person_id = sick_leave.person_id and grid.month = sick_leave.month
+    left join benefits
+        on grid.person_id = benefits.person_id and grid.month = benefits.month
+    left join social_assistance
+        on grid.person_id = social_assistance.person_id
+        and grid.month = social_assistance.month
+    left join programmes
+        on grid.person_id = programmes.person_id and grid.month = programmes.month
+    left join education
+        on grid.person_id = education.person_id and grid.month = education.month
+    left join npr
+        on grid.person_id = npr.person_id and grid.month = npr.month
+
+),
+
+observed as (
+
+    -- the NULL rule: a status is observed only where its source covers the month
+    select
+        joined.*,
+        case
+            when joined.covered_sykepenger = 1
+            {%- if var('use_certificates') %} and joined.covered_sykmeldinger = 1{% endif %}
+                then 1
+            else 0
+        end as covered_sick_leave
+    from joined
+
+),
+
+statuses as (
+
+    select
+        person_id,
+        month,
+        year,
+        calendar_month,
+        rel_month,
+        case when rel_month <= 0 then 'before' else 'after' end as period,
+        arm,
+        is_ips,
+        centre_id,
+        female,
+        age_at_randomisation,
+        diagnosis_group,
+        education_level,
+
+        -- employment (aa_arbeidsforhold)
+        case when covered_aa_arbeidsforhold = 1
+            then case when employment_n_jobs > 0 then 1 else 0 end end as employed,
+        case when covered_aa_arbeidsforhold = 1
+            then coalesce(employment_n_jobs, 0) end as n_jobs,
+        case when covered_aa_arbeidsforhold = 1
+            then coalesce(employment_max_stillingsprosent, 0) end as max_stillingsprosent,
+        case when covered_aa_arbeidsforhold = 1
+            then coalesce(employment_n_jobs_stipulated, 0) end as n_jobs_stipulated,
+
+        -- sick leave (sykepenger, sykmeldinger)
+        case when covered_sick_leave = 1
+            then coalesce(sick_leave_sick_listed, 0) end as sick_listed,
+        case when covered_sick_leave = 1 then sick_leave_source end as sick_listed_source,
+
+        -- benefits (ytelser)
+        case when covered_ytelser = 1 then coalesce(benefits_on_aap, 0) end as on_aap,
+        case when covered_ytelser = 1
+            then coalesce(benefits_on_disability, 0) end as on_disability,
+        case when covered_ytelser = 1
+            then coalesce(benefits_on_unemployment_benefit, 0) end as on_unemployment_benefit,
+
+        -- social assistance (sosialhjelp)
+        case when covered_sosialhjelp = 1
+            then coalesce(social_assistance_flag, 0) end as on_social_assistance,
+
+        -- programmes (tiltak)
+        case when covered_tiltak = 1 then coalesce(programmes_flag, 0) end as in_programme,
+
+        -- education (utdanning carried forward, utdanning_forlop)
+        case when education_oct_year is not null
+            then coalesce(education_oct_flag, 0) end as in_education_oct,
+        case when covered_utdanning_forlop = 1
+            then coalesce(education_course_flag, 0) end as in_education_course,
+
+        -- specialist health care (npr)
+        case when covered_npr = 1
+            then coalesce(npr_avtalespesialist_count, 0) end as npr_avtalespesialist,
+        case when covered_npr = 1 then coalesce(npr_bup_count, 0) end as npr_bup,
+        case when covered_npr = 1 then coalesce(npr_phv_poli_count, 0) end as npr_phv_poli,
+        case when covered_npr = 1 then coalesce(npr_phv_dag_count, 0) end as npr_phv_dag,
+        case when covered_npr = 1
+            then coalesce(npr_phv_dogn_days_count, 0) end as npr_phv_dogn_days
+    from observed
+
+),
+
+final as (
+
+    select
+        statuses.*,
+        statuses.on_aap * statuses.employed as aap_and_employed
+    from statuses
+
+)
+
+select * from final

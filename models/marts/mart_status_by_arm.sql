@@ -1,0 +1,26 @@
+-- One row per arm and rel_month: the number of persons in the panel and the share
+-- in each status among the persons whose source observes the month.
+
+with
+
+person_months as (
+
+    select * from {{ ref('fct_person_month') }}
+
+),
+
+final as (
+
+    select
+        arm,
+        rel_month,
+        count(*) as n_persons,
+        {%- for status in panel_binary_statuses() %}
+        avg(cast({{ status }} as {{ dbt.type_float() }})) as share_{{ status }}{{ ',' if not loop.last }}
+        {%- endfor %}
+    from person_months
+    group by arm, rel_month
+
+)
+
+select * from final
