@@ -182,8 +182,9 @@ def specialist_care(npr: pd.DataFrame, spine: Spine, coverage: Coverage) -> Colu
     spell = rows["spell"].to_numpy()
     inn = stays["inn_date"].to_numpy().astype("datetime64[D]")[spell]
     ut = stays["ut_date"].to_numpy().astype("datetime64[D]")[spell]
-    overlap = np.minimum(ut, month_end(month)) - np.maximum(inn, month_start(month))
-    days = overlap.astype("int64") + 1
+    # An inpatient day is a night (liggedøgn): the discharge day does not count.
+    next_month = month_end(month) + np.timedelta64(1, "D")
+    days = (np.minimum(ut, next_month) - np.maximum(inn, month_start(month))).astype("int64")
     per_row = pd.Series(days).groupby(rows["row"].to_numpy()).sum()
     columns["npr_phv_dogn_days"] = status_column(per_row, spine, observed, "Int32")
     return columns

@@ -137,6 +137,7 @@ DELIVERY: dict[str, list[str]] = {
         "P1;E2;phv_poli;20130120;20130120",
         "P1;E2;phv_poli;20130120;20130120",  # exact duplicate
         "P1;E3;avtalespesialist;20130301;20130301",
+        # nights 28-31 January and 1-2 February: the discharge day is not a night
         "P1;E4;phv_dogn;20130128;20130203",
         "P1;E5;phv_dag;20130601;20130601",
     ],
@@ -164,7 +165,7 @@ P1 = {
     "npr_bup": [0, 0, 0, 0, 0, N],
     "npr_phv_poli": [2, 0, 0, 0, 0, N],
     "npr_phv_dag": [0, 0, 0, 0, 0, N],
-    "npr_phv_dogn_days": [4, 3, 0, 0, 0, N],
+    "npr_phv_dogn_days": [4, 2, 0, 0, 0, N],
     "aap_and_employed": [1, 1, 0, 0, 0, 0],
 }
 # P3, randomised January 2013
