@@ -9,7 +9,9 @@
         field of any file: the file, line and column are named, the value
         never is;
       - coverage.csv without a row for a source.
-    An unreadable file fails in the reader with DuckDB's message naming it.
+      - a line that cannot be read (not UTF-8): file and line are named.
+    A file that cannot be opened at all (e.g. a broken gzip stream) fails in
+    the reader with DuckDB's message naming the file.
     Set var check_delivery: false to skip (e.g. to load only the seeds).
 -#}
 {% macro check_delivery() %}
@@ -48,8 +50,14 @@
                     {%- endif -%}
                 {%- endfor -%}
                 {%- set scan = rtwpanel.raw_scan(path, columns) -%}
-                {%- if scan['data_rows'] == 0 -%}
+                {%- if scan['data_rows'] == 0 and scan['unreadable_lines'] == 0 -%}
                     {%- do problems.append(file_label ~ ": the file is empty (a header but no data rows)") -%}
+                {%- endif -%}
+                {%- if scan['unreadable_lines'] > 0 -%}
+                    {%- do problems.append(
+                        file_label ~ ": unreadable, line " ~ scan['first_unreadable_line'] ~ " cannot be read ("
+                        ~ scan['unreadable_error'] | lower ~ "; " ~ scan['unreadable_lines']
+                        ~ " line(s) in this file); a delivery must be UTF-8 text") -%}
                 {%- endif -%}
                 {%- if scan['identity_lines'] > 0 -%}
                     {%- do problems.append(
@@ -96,7 +104,9 @@
 {#- The header line of a raw file, none when the file has no lines. -#}
 {% macro raw_header(path) %}
     {#- A single-table scan with limit keeps the file order: this is line 1. -#}
-    {%- set result = run_query("select raw_line from " ~ rtwpanel.raw_read(path) ~ " limit 1") -%}
+    {#- Unreadable lines are set aside here and reported by raw_scan. -#}
+    {%- set result = run_query(
+        "select raw_line from " ~ rtwpanel.raw_read(path, 'rtw_unreadable_header_lines') ~ " limit 1") -%}
     {%- set values = result.columns[0].values() | list -%}
     {%- if values | length == 0 or values[0] is none or values[0] | trim == '' -%}
         {{- return(none) -}}

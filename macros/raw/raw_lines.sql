@@ -34,16 +34,24 @@
     raw_line). The sources in models/staging/_raw__sources.yml use the same
     reader options; the structural checks use this macro before any model runs.
 -#}
-{% macro raw_read(path) %}
-    {{- return(adapter.dispatch('raw_read', 'rtwpanel')(path)) -}}
+{% macro raw_read(path, rejects_table=none) %}
+    {{- return(adapter.dispatch('raw_read', 'rtwpanel')(path, rejects_table)) -}}
 {% endmacro %}
 
-{% macro duckdb__raw_read(path) %}
-    {#- chr(1) as delimiter: a whole line is one field; no quoting, no sniffing. -#}
-    read_csv('{{ path }}', header = false, columns = {'raw_line': 'VARCHAR'}, delim = chr(1), quote = '', escape = '', auto_detect = false, strict_mode = false)
+{#-
+    chr(1) as delimiter: a whole line is one field; no quoting, no sniffing.
+    With rejects_table, lines that cannot be read (e.g. not UTF-8) are set
+    aside in that table instead of failing with the line's text in the error.
+-#}
+{% macro duckdb__raw_read(path, rejects_table=none) %}
+    read_csv('{{ path }}', header = false, columns = {'raw_line': 'VARCHAR'}, delim = chr(1), quote = '', escape = '', auto_detect = false, strict_mode = false
+    {%- if rejects_table is not none -%}
+        , store_rejects = true, rejects_table = '{{ rejects_table }}', rejects_scan = '{{ rejects_table }}_scan'
+    {%- endif -%}
+    )
 {%- endmacro %}
 
-{% macro default__raw_read(path) %}
+{% macro default__raw_read(path, rejects_table=none) %}
     {{- exceptions.raise_compiler_error(
         "Reading raw delivery files is not yet supported on the " ~ target.type
         ~ " adapter (only DuckDB).") -}}

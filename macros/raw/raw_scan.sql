@@ -6,8 +6,9 @@
 
 {#-
     One pass over a raw file for the structural checks: the number of data
-    rows, and where values shaped like a national identity number are (line
-    and column of the first; how many lines). Never selects the value itself.
+    rows, where values shaped like a national identity number are (line and
+    column of the first; how many lines), and lines that cannot be read (not
+    UTF-8). Never selects a value, so no value reaches a message.
 -#}
 {% macro raw_scan(path, header_columns) %}
     {{- return(adapter.dispatch('raw_scan', 'rtwpanel')(path, header_columns)) -}}
@@ -15,9 +16,11 @@
 
 {% macro duckdb__raw_scan(path, header_columns) %}
     {%- set pattern = rtwpanel.identity_number_pattern() -%}
+    {%- set rejects = 'rtw_unreadable_lines' -%}
+    {%- do run_query('drop table if exists ' ~ rejects ~ '; drop table if exists ' ~ rejects ~ '_scan') -%}
     {%- set sql -%}
         with lines as (
-            {{ rtwpanel.raw_lines(rtwpanel.raw_read(path)) }}
+            {{ rtwpanel.raw_lines(rtwpanel.raw_read(path, rejects)) }}
         ),
 
         flagged as (
@@ -48,11 +51,16 @@
             (select column_name from first_flagged) as first_identity_column
     {%- endset -%}
     {%- set row = run_query(sql).rows[0] -%}
+    {%- set unreadable = run_query(
+        'select count(*), min(line), min(error_type) from ' ~ rejects).rows[0] -%}
     {{- return({
         'data_rows': row[0] | int,
         'identity_lines': row[1] | int,
         'first_identity_line': row[2],
         'first_identity_column': row[3],
+        'unreadable_lines': unreadable[0] | int,
+        'first_unreadable_line': unreadable[1],
+        'unreadable_error': unreadable[2],
     }) -}}
 {% endmacro %}
 
@@ -67,7 +75,7 @@
 {% macro raw_distinct_values(path, position) %}
     {%- set sql -%}
         select distinct {{ dbt.split_part('raw_line', "';'", position) }} as value
-        from ({{ rtwpanel.raw_lines(rtwpanel.raw_read(path)) }}) as lines
+        from ({{ rtwpanel.raw_lines(rtwpanel.raw_read(path, 'rtw_unreadable_coverage_lines')) }}) as lines
         where source_line > 1 and raw_line is not null
     {%- endset -%}
     {{- return(run_query(sql).columns[0].values() | list) -}}
