@@ -50,5 +50,24 @@ NUS_LEVELS: dict[str, str] = {
     "8": "hoyere",
 }
 
+DELTAKERSTATUSER: frozenset[str] = frozenset({"GJENN", "FULLF", "AVBRUTT", "IKKEM"})
 # Participation statuses that are not participation.
 TILTAK_NOT_PARTICIPATING: frozenset[str] = frozenset({"IKKEM"})
+
+ARMS: frozenset[str] = frozenset({"IPS", "TAU"})
+SEXES: frozenset[str] = frozenset({"K", "M"})
+DIAGNOSIS_GROUPS: frozenset[str] = frozenset({"severe", "moderate"})
+SOURCES: frozenset[str] = frozenset(
+    {
+        "aa_arbeidsforhold",
+        "ytelser",
+        "sykepenger",
+        "sykmeldinger",
+        "sosialhjelp",
+        "tiltak",
+        "utdanning",
+        "utdanning_forlop",
+        "inntekt",
+        "npr",
+    }
+)

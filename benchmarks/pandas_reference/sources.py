@@ -1,7 +1,9 @@
 """The sound rows of each source, typed: the delivery contract's row-level defects removed.
 
-Defective rows (unparseable dates or months, an end before its start, an unknown person or
-code, an orphan reversal) are dropped; which reason applies does not matter to the panel.
+Defective rows are dropped: an empty required field, a date, month, year or number that does
+not parse, an end before its start, an unknown code or flag value, a person who is not a sound
+participant. Which reason applies does not matter to the panel. Reversals are matched to
+payments when the payments are counted.
 """
 
 from __future__ import annotations
@@ -14,7 +16,12 @@ import pandas as pd
 from pandas_reference.raw import read_rows
 from pandas_reference.reference_data import (
     AA_TYPES,
+    ARMS,
+    DELTAKERSTATUSER,
+    DIAGNOSIS_GROUPS,
     KONTAKTTYPER,
+    SEXES,
+    SOURCES,
     TILTAKSKODER,
     YTELSE_STATUS,
 )
@@ -22,14 +29,17 @@ from pandas_reference.reference_data import (
 
 @dataclass(frozen=True)
 class SourceRules:
-    """How to type and check one file's rows."""
+    """How to type and check one file's rows. Every listed column is required (empty is
+    a defect) unless it is named in `optional`."""
 
     columns: list[str]
-    required_dates: list[str] = field(default_factory=list)
-    optional_dates: list[str] = field(default_factory=list)
+    optional: frozenset[str] = frozenset()
+    dates: list[str] = field(default_factory=list)
     months: list[str] = field(default_factory=list)
+    years: list[str] = field(default_factory=list)
     integers: list[str] = field(default_factory=list)
-    floats: list[str] = field(default_factory=list)
+    numbers: list[str] = field(default_factory=list)
+    flags: list[str] = field(default_factory=list)
     codes: dict[str, frozenset[str]] = field(default_factory=dict)
     start_end: tuple[str, str] | None = None
     known_person: bool = True
@@ -48,43 +58,59 @@ RULES: dict[str, SourceRules] = {
             "diagnosis_group",
             "death_date",
         ],
-        required_dates=["randomised_date"],
-        optional_dates=["death_date"],
-        integers=["centre_id", "birth_year", "born_in_norway"],
+        optional=frozenset({"diagnosis_group", "death_date"}),
+        dates=["randomised_date", "death_date"],
+        years=["birth_year"],
+        integers=["centre_id"],
+        flags=["born_in_norway"],
+        codes={"arm": ARMS, "sex": SEXES, "diagnosis_group": DIAGNOSIS_GROUPS},
         known_person=False,
     ),
     "aa_arbeidsforhold": SourceRules(
         columns=[
             "person_id",
             "arbeidsforhold_id",
+            "orgnr",
             "reg_month",
             "start_date",
             "end_date",
             "stillingsprosent",
             "arbeidsforhold_type",
         ],
-        required_dates=["start_date"],
-        optional_dates=["end_date"],
+        optional=frozenset({"end_date"}),
+        dates=["start_date", "end_date"],
         months=["reg_month"],
-        floats=["stillingsprosent"],
+        numbers=["stillingsprosent"],
         codes={"arbeidsforhold_type": AA_TYPES},
         start_end=("start_date", "end_date"),
     ),
     "ytelser": SourceRules(
-        columns=["person_id", "ytelse", "fom_date", "tom_date", "belop"],
-        required_dates=["fom_date", "tom_date"],
+        columns=["person_id", "utbetaling_id", "ytelse", "fom_date", "tom_date", "belop"],
+        dates=["fom_date", "tom_date"],
         integers=["belop"],
         codes={"ytelse": frozenset(YTELSE_STATUS)},
         start_end=("fom_date", "tom_date"),
     ),
     "sykepenger": SourceRules(
-        columns=["person_id", "fom_date", "tom_date"],
-        required_dates=["fom_date", "tom_date"],
+        columns=["person_id", "sykefravaer_id", "fom_date", "tom_date", "grad", "diagnose"],
+        optional=frozenset({"diagnose"}),
+        dates=["fom_date", "tom_date"],
+        integers=["grad"],
         start_end=("fom_date", "tom_date"),
     ),
     "sykmeldinger": SourceRules(
-        columns=["person_id", "fom_date", "tom_date"],
-        required_dates=["fom_date", "tom_date"],
+        columns=[
+            "person_id",
+            "sykmelding_id",
+            "fom_date",
+            "tom_date",
+            "grad",
+            "diagnose",
+            "utstedt_date",
+        ],
+        optional=frozenset({"diagnose", "utstedt_date"}),
+        dates=["fom_date", "tom_date", "utstedt_date"],
+        integers=["grad"],
         start_end=("fom_date", "tom_date"),
     ),
     "sosialhjelp": SourceRules(
@@ -93,41 +119,61 @@ RULES: dict[str, SourceRules] = {
         integers=["belop"],
     ),
     "tiltak": SourceRules(
-        columns=["person_id", "tiltakskode", "fom_date", "tom_date", "deltakerstatus"],
-        required_dates=["fom_date"],
-        optional_dates=["tom_date"],
-        codes={"tiltakskode": TILTAKSKODER},
+        columns=[
+            "person_id",
+            "deltakelse_id",
+            "tiltakskode",
+            "fom_date",
+            "tom_date",
+            "deltakerstatus",
+        ],
+        optional=frozenset({"tom_date"}),
+        dates=["fom_date", "tom_date"],
+        codes={"tiltakskode": TILTAKSKODER, "deltakerstatus": DELTAKERSTATUSER},
         start_end=("fom_date", "tom_date"),
     ),
     "utdanning": SourceRules(
         columns=["person_id", "year", "nus2000", "i_utdanning"],
-        integers=["year", "i_utdanning"],
+        optional=frozenset({"nus2000"}),
+        years=["year"],
+        flags=["i_utdanning"],
     ),
     "utdanning_forlop": SourceRules(
-        columns=["person_id", "fom_date", "tom_date"],
-        required_dates=["fom_date"],
-        optional_dates=["tom_date"],
+        columns=["person_id", "fom_date", "tom_date", "nus2000"],
+        optional=frozenset({"tom_date", "nus2000"}),
+        dates=["fom_date", "tom_date"],
         start_end=("fom_date", "tom_date"),
     ),
     "npr": SourceRules(
-        columns=["person_id", "kontakttype", "inn_date", "ut_date"],
-        required_dates=["inn_date", "ut_date"],
+        columns=["person_id", "episode_id", "kontakttype", "inn_date", "ut_date"],
+        dates=["inn_date", "ut_date"],
         codes={"kontakttype": KONTAKTTYPER},
         start_end=("inn_date", "ut_date"),
     ),
     "coverage": SourceRules(
         columns=["source", "first_month", "last_month"],
         months=["first_month", "last_month"],
+        codes={"source": SOURCES},
+        start_end=("first_month", "last_month"),
         known_person=False,
     ),
 }
 
+# Shapes a field must have in full (anything else does not parse).
+_INTEGER = r"-?[0-9]{1,18}"
+_NUMBER = r"-?[0-9]{1,15}(?:[.][0-9]{1,15})?"
+_YEAR = r"[0-9]{4}"
 
-def parse_dates(text: pd.Series, pattern: str, fmt: str) -> tuple[pd.Series, pd.Series]:
-    """Strictly parsed dates and a mask of non-empty values that do not parse."""
-    well_formed = text.str.fullmatch(pattern)
-    parsed = pd.to_datetime(text.where(well_formed), format=fmt, errors="coerce")
-    return parsed, (text != "") & parsed.isna()
+
+def parse_dates(text: pd.Series) -> pd.Series:
+    """Strict YYYYMMDD calendar dates; anything else is missing."""
+    well_formed = text.str.fullmatch(r"[0-9]{8}")
+    return pd.to_datetime(text.where(well_formed), format="%Y%m%d", errors="coerce")
+
+
+def parse_numbers(text: pd.Series, pattern: str, dtype: str) -> pd.Series:
+    """Numbers of the given shape; anything else is missing."""
+    return pd.to_numeric(text.where(text.str.fullmatch(pattern)), errors="coerce").astype(dtype)
 
 
 def typed_rows(raw: pd.DataFrame, rules: SourceRules, persons: pd.Index | None) -> pd.DataFrame:
@@ -136,22 +182,27 @@ def typed_rows(raw: pd.DataFrame, rules: SourceRules, persons: pd.Index | None) 
     bad = pd.Series(False, index=raw.index)
     for column in rules.columns:
         text = raw[column]
-        if column in rules.required_dates or column in rules.optional_dates:
-            out[column], unparseable = parse_dates(text, r"\d{8}", "%Y%m%d")
-            bad |= unparseable
-            if column in rules.required_dates:
-                bad |= text == ""
+        empty = text == ""
+        if column not in rules.optional:
+            bad |= empty
+        if column in rules.dates:
+            out[column] = parse_dates(text)
         elif column in rules.months:
-            out[column], unparseable = parse_dates(text + "01", r"\d{8}", "%Y%m%d")
-            bad |= unparseable | (text == "")
+            out[column] = parse_dates(text.where(text.str.fullmatch(r"[0-9]{6}"), "") + "01")
+        elif column in rules.years:
+            out[column] = parse_numbers(text, _YEAR, "Int64")
         elif column in rules.integers:
-            out[column] = pd.to_numeric(text.where(text != ""), errors="coerce").astype("Int64")
-        elif column in rules.floats:
-            out[column] = pd.to_numeric(text.where(text != ""), errors="coerce").astype("Float64")
+            out[column] = parse_numbers(text, _INTEGER, "Int64")
+        elif column in rules.numbers:
+            out[column] = parse_numbers(text, _NUMBER, "Float64")
+        elif column in rules.flags:
+            out[column] = text.map({"0": 0, "1": 1}).astype("Int8")
         else:
-            out[column] = text.where(text != "")
-    for column, known in rules.codes.items():
-        bad |= ~raw[column].isin(known)
+            out[column] = text.where(~empty)
+        if column in rules.codes:
+            bad |= ~empty & ~text.isin(rules.codes[column])
+        # a non-empty field that did not parse
+        bad |= ~empty & out[column].isna()
     if rules.start_end:
         start, end = rules.start_end
         bad |= out[end] < out[start]
@@ -161,13 +212,16 @@ def typed_rows(raw: pd.DataFrame, rules: SourceRules, persons: pd.Index | None) 
 
 
 def drop_cancelled_payments(payments: pd.DataFrame) -> pd.DataFrame:
-    """Payments that count: any reversal of the same person, benefit, period and negated
-    amount cancels the payment; reversals themselves (orphans included) never count."""
+    """Payments that count. A reversal (negative amount) cancels one payment of the same
+    person, benefit, period and negated amount; reversals and payments are paired one to
+    one in file order, so a second reversal of one payment is an orphan and cancels
+    nothing. Reversals themselves never count."""
     key = ["person_id", "ytelse", "fom_date", "tom_date", "amount"]
-    frame = payments.assign(amount=payments["belop"].abs())
-    reversed_keys = frame.loc[frame["belop"] < 0, key].drop_duplicates().assign(cancelled=True)
-    positive = frame[frame["belop"] >= 0].merge(reversed_keys, on=key, how="left")
-    counting = positive[positive["cancelled"].isna()]
+    frame = payments.assign(amount=payments["belop"].abs(), is_reversal=payments["belop"] < 0)
+    frame["pair"] = frame.groupby([*key, "is_reversal"]).cumcount()
+    reversals = frame.loc[frame["is_reversal"], [*key, "pair"]].assign(cancelled=True)
+    kept = frame[~frame["is_reversal"]].merge(reversals, on=[*key, "pair"], how="left")
+    counting = kept[kept["cancelled"].isna()]
     return counting[["person_id", "ytelse", "fom_date", "tom_date", "belop"]]
 
 

@@ -63,6 +63,9 @@ DELIVERY: dict[str, list[str]] = {
         "A6;P3;900000006;201301;20130101;;100;svart;x",
         "A7;P9;900000007;201301;20130101;;100;ordinaert;x",
         "A8;P3;900000008;201306;20130301;20130201;100;ordinaert;x",
+        # defects: a percentage that is not a number, an empty key
+        "A9;P3;900000009;201301;20130101;;abc;ordinaert;x",
+        ";P3;900000010;201301;20130101;;100;ordinaert;x",
     ],
     "ytelser": [
         "person_id;utbetaling_id;ytelse;fom_date;tom_date;belop",
@@ -115,12 +118,17 @@ DELIVERY: dict[str, list[str]] = {
         "P3;T4;NOSUCH;20130101;20130630;GJENN",
         # wrong number of fields
         "P3;T5;ABIST;20130101;20130630;GJENN;oops",
+        # unknown participation status
+        "P3;T6;ABIST;20130101;20130630;PAUSE",
     ],
     "utdanning": [
         "person_id;year;nus2000;i_utdanning",
         "P1;2011;312000;0",
         "P1;2012;412000;1",
         "P3;2012;912000;0",
+        # a flag that is neither 0 nor 1, a year that is not YYYY
+        "P3;2012;412000;2",
+        "P3;12;412000;1",
     ],
     "utdanning_forlop": [
         "person_id;fom_date;tom_date;nus2000",
