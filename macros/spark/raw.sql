@@ -1,0 +1,109 @@
+{#-
+    Raw delivery files on Spark, read where they lie with Spark's `text` source:
+    one row per physical line (`.csv.gz` is decompressed by its extension).
+    Paths are whatever the cluster can read: a local path for the session
+    method, hdfs://, s3a:// or dbfs:/ on a cluster.
+-#}
+
+{#- A table expression with one text column, raw_line; a blank line is NULL, as on DuckDB. -#}
+{% macro spark__raw_read(path) -%}
+    (select nullif(value, '') as raw_line from text.`{{ path }}`)
+{%- endmacro %}
+
+
+{#-
+    Lines numbered as in the file (header = 1). Spark has no file order after
+    a shuffle, so the number is built from where each row was read: a split of
+    a file starts at a byte offset (input_file_block_start, 0 for a gzip file,
+    which is never split) and, inside a split, rows come in file order with
+    increasing monotonically_increasing_id. Numbering inside each split and
+    adding the lines of the splits before it gives the physical line without
+    moving the whole file through one partition.
+
+    `relation` is either a table expression from raw_read or a source of the
+    raw delivery (source('raw', name)); the latter is read from its file in
+    var raw_dir, like dbt-duckdb's external_location does on DuckDB.
+-#}
+{% macro spark__raw_lines(relation) %}
+    {%- if relation is string -%}
+        {%- set reader = relation -%}
+    {%- else -%}
+        {%- set reader = rtwpanel.raw_read(rtwpanel.raw_dir() ~ '/' ~ relation.identifier ~ '.csv*') -%}
+    {%- endif -%}
+    with rtw_scanned as (
+        select
+            raw_line,
+            input_file_name() as file_name,
+            input_file_block_start() as block_start,
+            monotonically_increasing_id() as read_order
+        from {{ reader }} as rtw_reader
+    ),
+
+    rtw_blocks as (
+        select
+            file_name,
+            block_start,
+            coalesce(sum(count(*)) over (
+                partition by file_name
+                order by block_start
+                rows between unbounded preceding and 1 preceding
+            ), 0) as lines_before
+        from rtw_scanned
+        group by file_name, block_start
+    ),
+
+    rtw_numbered as (
+        select
+            rtw_blocks.lines_before + row_number() over (
+                partition by rtw_scanned.file_name, rtw_scanned.block_start
+                order by rtw_scanned.read_order
+            ) as source_line,
+            rtw_scanned.raw_line
+        from rtw_scanned
+        inner join rtw_blocks
+            on rtw_scanned.file_name = rtw_blocks.file_name
+            and rtw_scanned.block_start = rtw_blocks.block_start
+    )
+
+    select source_line, raw_line from rtw_numbered
+{%- endmacro %}
+
+
+{#- The structural scan of raw_scan (see macros/raw/raw_scan.sql), in one pass over the file. -#}
+{% macro spark__raw_scan(path, header_columns) %}
+    {%- set pattern = rtwpanel.identity_number_pattern() -%}
+    {%- set sql -%}
+        with lines as (
+            {{ rtwpanel.raw_lines(rtwpanel.raw_read(path)) }}
+        ),
+
+        flagged as (
+            select
+                source_line,
+                raw_line rlike '{{ pattern }}' as is_flagged,
+                case
+                {%- for column in header_columns %}
+                    when split_part(raw_line, ';', {{ loop.index }}) rlike '{{ pattern }}'
+                        then '{{ column | replace("'", "\\'") }}'
+                {%- endfor %}
+                    else 'a field beyond the header'
+                end as column_name
+            from lines
+        )
+
+        select
+            count(case when source_line > 1 then 1 end) as data_rows,
+            count(case when is_flagged then 1 end) as identity_lines,
+            min(case when is_flagged then source_line end) as first_identity_line,
+            min_by(case when is_flagged then column_name end, case when is_flagged then source_line end)
+                as first_identity_column
+        from flagged
+    {%- endset -%}
+    {%- set row = run_query(sql).rows[0] -%}
+    {{- return({
+        'data_rows': row[0] | int,
+        'identity_lines': row[1] | int,
+        'first_identity_line': row[2],
+        'first_identity_column': row[3],
+    }) -}}
+{% endmacro %}
