@@ -43,9 +43,9 @@ final as (
     select
         person_id,
         month,
-        count(*) as n_jobs,
+        cast(count(*) as {{ dbt.type_int() }}) as n_jobs,
         max(stillingsprosent) as max_stillingsprosent,
-        sum(is_stipulated) as n_jobs_stipulated
+        cast(sum(is_stipulated) as {{ dbt.type_int() }}) as n_jobs_stipulated
     from active
     group by person_id, month
 

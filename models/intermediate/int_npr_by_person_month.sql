@@ -73,11 +73,11 @@ final as (
     select
         person_id,
         month,
-        sum(npr_avtalespesialist) as npr_avtalespesialist,
-        sum(npr_bup) as npr_bup,
-        sum(npr_phv_poli) as npr_phv_poli,
-        sum(npr_phv_dag) as npr_phv_dag,
-        sum(npr_phv_dogn_days) as npr_phv_dogn_days
+        cast(sum(npr_avtalespesialist) as {{ dbt.type_int() }}) as npr_avtalespesialist,
+        cast(sum(npr_bup) as {{ dbt.type_int() }}) as npr_bup,
+        cast(sum(npr_phv_poli) as {{ dbt.type_int() }}) as npr_phv_poli,
+        cast(sum(npr_phv_dag) as {{ dbt.type_int() }}) as npr_phv_dag,
+        cast(sum(npr_phv_dogn_days) as {{ dbt.type_int() }}) as npr_phv_dogn_days
     from combined
     group by person_id, month
 

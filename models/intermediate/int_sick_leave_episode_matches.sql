@@ -75,11 +75,13 @@ classified as (
             when episodes.first_day <> per_episode.spell_fom_date then 'start'
             when episodes.last_day <> per_episode.spell_tom_date then 'stop'
         end as mismatch_kind,
-        case
-            when per_episode.n_spells is not null
-                then {{ days_between('episodes.first_day', 'episodes.last_day') }} + 1
-                + per_episode.spell_days - 2 * per_episode.shared_days
-        end as days_in_dispute
+        cast(
+            case
+                when per_episode.n_spells is not null
+                    then {{ days_between('episodes.first_day', 'episodes.last_day') }} + 1
+                    + per_episode.spell_days - 2 * per_episode.shared_days
+            end as {{ dbt.type_int() }}
+        ) as days_in_dispute
     from episodes
     left join per_episode on episodes.episode_id = per_episode.episode_id
 
