@@ -269,3 +269,80 @@ def test_stipulation_lag_is_a_parameter(tmp_path: Path) -> None:
     panel = build_panel(write_delivery(tmp_path, DELIVERY), lag_months=1)
     assert as_python(panel["n_jobs"].iloc[:6]) == [1, 2, 2, 3, 0, 0]
     assert np.array_equal(panel["n_jobs_stipulated"].iloc[:6].to_numpy(), [1, 1, 1, 2, 0, 0])
+
+
+# --- the same panel as the warehouse -----------------------------------------------------
+
+
+def warehouse_panel(raw_dir: Path, database: Path) -> pd.DataFrame:
+    """marts.fct_person_month built by dbt from the delivery (models and seeds only: the
+    quality gates are not what this test is about)."""
+    import duckdb
+
+    from rtwpanel.dbt_invocation import require_success, run_dbt
+
+    result = run_dbt(
+        ["build", "--select", "+fct_person_month", "--exclude-resource-type", "test", "unit_test"],
+        database,
+        dbt_vars={"raw_dir": str(raw_dir.resolve())},
+        target_dir=database.parent / "target",
+    )
+    require_success(result, f"dbt build on {raw_dir}")
+    connection = duckdb.connect(str(database), read_only=True)
+    try:
+        return connection.execute("select * from marts.fct_person_month").df()
+    finally:
+        connection.close()
+
+
+def comparable(frame: pd.DataFrame) -> pd.DataFrame:
+    """Values as plain Python (numbers as float, text as str, every missing as None),
+    rows ordered by person and month, so two engines' types do not matter."""
+
+    def plain(value: object) -> object:
+        if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
+            return None
+        if isinstance(value, pd.Timestamp | np.datetime64):
+            return pd.Timestamp(value).strftime("%Y-%m-%d")
+        if isinstance(value, bool | int | float | np.integer | np.floating):
+            return float(value)
+        return str(value)
+
+    out = pd.DataFrame(
+        {column: [plain(v) for v in frame[column].astype(object)] for column in frame.columns}
+    )
+    return out.sort_values(["person_id", "month"], kind="stable").reset_index(drop=True)
+
+
+def assert_same_panel(reference: pd.DataFrame, warehouse: pd.DataFrame) -> None:
+    assert list(warehouse.columns) == PANEL_COLUMNS
+    ours, theirs = comparable(reference), comparable(warehouse)
+    assert len(ours) == len(theirs), "row counts differ"
+    keys = ["person_id", "month"]
+    assert ours[keys].equals(theirs[keys]), "person-months differ"
+    differences = []
+    for column in PANEL_COLUMNS:
+        differ = ours[column].ne(theirs[column]) & ~(ours[column].isna() & theirs[column].isna())
+        if differ.any():
+            sample = pd.concat(
+                [ours.loc[differ, [*keys, column]], theirs.loc[differ, column].rename("warehouse")],
+                axis=1,
+            ).head(5)
+            differences.append(f"{column}: {int(differ.sum())} rows differ\n{sample}")
+    assert not differences, "\n".join(differences)
+
+
+@pytest.mark.slow
+def test_same_panel_as_the_warehouse_on_the_hand_made_delivery(tmp_path: Path) -> None:
+    raw_dir = write_delivery(tmp_path / "delivery", DELIVERY)
+    warehouse = warehouse_panel(raw_dir, tmp_path / "rtw.duckdb")
+    assert_same_panel(build_panel(raw_dir), warehouse)
+
+
+@pytest.mark.slow
+def test_same_panel_as_the_warehouse_on_the_demo_delivery(tmp_path: Path) -> None:
+    demo = PROJECT_DIR / "data" / "demo"
+    if not demo.is_dir():
+        pytest.skip("the demo delivery is not in the repository yet")
+    warehouse = warehouse_panel(demo, tmp_path / "rtw.duckdb")
+    assert_same_panel(build_panel(demo), warehouse)
