@@ -77,3 +77,18 @@ def test_share_support_counts_both_sides() -> None:
     assert share_support(200, 198) == 2  # two persons without it
     assert share_support(200, 0) == 200  # nobody: rests on all
     assert share_support(3, 1) == 1
+
+
+def test_integer_labels_keep_their_support() -> None:
+    values = pd.DataFrame({"rate": [0.5, 0.25]}, index=[1, 2])
+    support = pd.DataFrame({"rate": [100.0, 3.0]}, index=[1, 2])
+    assert hidden_cells(Table("t", "t", values, support)) == {("2", "rate")}
+
+
+def test_support_must_cover_every_cell() -> None:
+    import pytest
+
+    values = pd.DataFrame({"rate": [0.5, 0.25]}, index=["a", "b"])
+    support = pd.DataFrame({"rate": [100.0]}, index=["a"])
+    with pytest.raises(ValueError, match="support"):
+        Table("t", "t", values, support)

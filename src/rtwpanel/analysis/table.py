@@ -27,17 +27,28 @@ class Table:
     note: str = ""
 
     def __post_init__(self) -> None:
-        self.values.index = self.values.index.astype(str)
-        self.values.columns = self.values.columns.astype(str)
-        self.support = self.support.reindex(
-            index=self.values.index, columns=self.values.columns
-        ).astype(float)
+        for frame in (self.values, self.support):
+            frame.index = frame.index.astype(str)
+            frame.columns = frame.columns.astype(str)
+        # every cell must have its support: a missing label would silently
+        # switch suppression off for that cell
+        if set(self.support.index) != set(self.values.index) or set(self.support.columns) != set(
+            self.values.columns
+        ):
+            raise ValueError(f"{self.key}: support does not match the values' cells")
+        self.support = self.support.loc[self.values.index, self.values.columns].astype(float)
 
 
 def share_support(n: float, k: float) -> float:
     """Persons a share k/n discloses: n, and k and n-k when they are not zero."""
     counts = [n] + [c for c in (k, n - k) if c > 0]
     return float(min(counts))
+
+
+def mean_support(n: float, k: float) -> float:
+    """Persons a mean over person-months rests on: those with the status in some
+    month (the mean says little about who never had it), or all when none had."""
+    return float(min(n, k)) if k > 0 else float(n)
 
 
 def format_value(value: object, decimals: int) -> str:

@@ -1,0 +1,145 @@
+"""Tables 21-23 for the report: published inputs, and the marts' own where asked."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from rtwpanel.analysis.clustered_ols import Estimate
+from rtwpanel.analysis.cost_benefit import (
+    CostSide,
+    Parameters,
+    critical_wage,
+    present_value,
+    with_effect,
+)
+from rtwpanel.analysis.table import Table
+
+YEARS = (2, 3, 4, 5)
+
+
+def programme_months_difference(after: pd.DataFrame, months: int = 12) -> tuple[float, float]:
+    """IPS minus TAU programme months per person in the first `months` after months,
+    and the persons it rests on (the smaller arm)."""
+    window = after.loc[(after["rel_month"] <= months) & after["in_programme"].notna()]
+    per_person = window.groupby(["person_id", "arm"])["in_programme"].sum().reset_index()
+    means = per_person.groupby("arm")["in_programme"].mean()
+    counts = per_person.groupby("arm").size()
+    if not {"IPS", "TAU"} <= set(means.index):
+        return np.nan, 0.0
+    return float(means["IPS"] - means["TAU"]), float(counts.min())
+
+
+def _not_person_based(values: pd.DataFrame) -> pd.DataFrame:
+    return pd.DataFrame(np.nan, index=values.index, columns=values.columns)
+
+
+def table_21(
+    after: pd.DataFrame, cost_per_programme_month: float | None
+) -> tuple[Table, float | None]:
+    published = CostSide()
+    values = pd.DataFrame(
+        {
+            "published": [
+                published.operation_nok,
+                published.programme_costs_nok,
+                published.start_up_nok,
+                published.total_nok,
+            ]
+        },
+        index=["IPS operation, one year", "programme costs", "start-up", "total"],
+    )
+    support = _not_person_based(values)
+    marts_total = None
+    note = "Kroner per IPS participant, 2014 kroner."
+    if cost_per_programme_month is not None:
+        months, persons = programme_months_difference(after)
+        programme = months * cost_per_programme_month
+        marts_total = published.operation_nok + programme + published.start_up_nok
+        values["from the marts"] = [
+            published.operation_nok,
+            programme,
+            published.start_up_nok,
+            marts_total,
+        ]
+        support["from the marts"] = [np.nan, persons, np.nan, persons]
+        note += (
+            f" From the marts: programme months per person in months 1-12, IPS minus TAU "
+            f"({months:.2f}), times {cost_per_programme_month:,.0f} kr per programme month."
+        )
+    table = Table(
+        "table_21",
+        "Table 21. Cost side per participant",
+        values,
+        support,
+        decimals={"published": 0, "from the marts": 0},
+        note=note,
+    )
+    return table, marts_total
+
+
+def table_22(params: Parameters, cost: float) -> Table:
+    wage = critical_wage(cost, params, 2)
+    pv = present_value(wage, params, 2)
+    values = pd.DataFrame(
+        {
+            "kroner": [
+                wage,
+                pv.production,
+                pv.leisure,
+                pv.tax_cost,
+                pv.total,
+                pv.total * params.employment_effect,
+            ]
+        },
+        index=[
+            "critical wage X*",
+            "value of production (W)",
+            "leisure lost (F)",
+            "saved tax cost (lambda U)",
+            "present value per person in work",
+            "x employment effect = cost to cover",
+        ],
+    )
+    return Table(
+        "table_22",
+        "Table 22. Two-year present value at the critical wage, by component",
+        values,
+        _not_person_based(values),
+        decimals={"kroner": 0},
+        note=f"Employment effect {params.employment_effect}, cost {cost:,.0f} kr, "
+        f"discount rate {params.discount_rate}.",
+    )
+
+
+def table_23(
+    params: Parameters, cost: float, fitted: Estimate | None, marts_cost: float | None
+) -> Table:
+    columns: dict[str, list[float]] = {
+        "X* (published effect and cost)": [critical_wage(cost, params, t) for t in YEARS]
+    }
+    support: dict[str, list[float]] = {"X* (published effect and cost)": [np.nan] * len(YEARS)}
+    if fitted is not None and np.isfinite(fitted.coef):
+        label = f"X* (fitted effect {fitted.coef:.3f})"
+        fitted_params = with_effect(params, fitted.coef)
+        columns[label] = [
+            critical_wage(cost, fitted_params, t) if fitted.coef > 0 else np.nan for t in YEARS
+        ]
+        support[label] = [float(fitted.support)] * len(YEARS)
+        if marts_cost is not None:
+            label = "X* (fitted effect, cost from the marts)"
+            columns[label] = [
+                critical_wage(marts_cost, fitted_params, t) if fitted.coef > 0 else np.nan
+                for t in YEARS
+            ]
+            support[label] = [float(fitted.support)] * len(YEARS)
+    index = [f"{t} years" for t in YEARS]
+    values = pd.DataFrame(columns, index=index)
+    return Table(
+        "table_23",
+        "Table 23. Critical gross wage X* by number of years the effect lasts",
+        values,
+        pd.DataFrame(support, index=index),
+        decimals=dict.fromkeys(columns, 0),
+        note="Kroner per year, 2014 kroner. Empty where the effect is not positive.",
+    )

@@ -1,0 +1,141 @@
+"""`rtwpanel analyse` on a small simulated warehouse: every file, nothing small."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from rtwpanel.analysis.simulated_marts import TrialSpec, simulate_trial, write_warehouse
+from rtwpanel.analysis.suppression import HIDDEN
+from rtwpanel.cli import main
+
+TABLES = [f"table_{n:02d}" for n in (5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 21, 22, 23)]
+EXPECTED = (
+    [f"{t}.{ext}" for t in [*TABLES, "table_recovery", "figure_09_data"] for ext in ("csv", "md")]
+    + [f"{f}.{ext}" for f in ("figure_09", "figure_09b_event_study") for ext in ("png", "svg")]
+    + ["report.md", "report.html"]
+)
+
+
+@pytest.fixture(scope="module")
+def analysed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, pd.DataFrame]:
+    root = tmp_path_factory.mktemp("analyse")
+    # 150 persons: the last months after randomisation rest on a handful of persons
+    fct, dim = simulate_trial(
+        TrialSpec(n_persons=150, seed=11, first_month="2012-01-01", n_without_register_data=2)
+    )
+    database = write_warehouse(root / "rtw.duckdb", fct, dim)
+    delivery = root / "delivery"
+    (delivery / "truth").mkdir(parents=True)
+    (delivery / "truth" / "effects.json").write_text(
+        json.dumps({"effects": {"work_at_18_months": 0.1, "work_ramp_months": 0}})
+    )
+    out = root / "report"
+    status = main(
+        [
+            "analyse",
+            "--db",
+            str(database),
+            "--out",
+            str(out),
+            "--raw-dir",
+            str(delivery),
+            "--permutations",
+            "99",
+        ]
+    )
+    assert status == 0
+    return out, fct
+
+
+def test_every_expected_file_is_written(analysed: tuple[Path, pd.DataFrame]) -> None:
+    out, _ = analysed
+    missing = [name for name in EXPECTED if not (out / name).exists()]
+    assert missing == []
+    html = (out / "report.html").read_text()
+    assert html.count("<svg") == 2
+    assert "Table 8." in html and "Table 23." in html
+    assert "Recovery" in (out / "report.md").read_text()
+
+
+def test_small_months_of_figure_9_are_hidden(analysed: tuple[Path, pd.DataFrame]) -> None:
+    out, fct = analysed
+    data = pd.read_csv(out / "figure_09_data.csv", dtype=str).set_index("row")
+    observed = fct.loc[fct["employed"].notna()]
+    small = []
+    for (rel, arm), group in observed.groupby(["rel_month", "arm"]):
+        n, k = len(group), int(group["employed"].sum())
+        if n < 5 or 0 < k < 5 or 0 < n - k < 5:
+            small.append((str(rel), arm, f"{k / n:.3f}"))
+    assert small, "the fixture should have small cells"
+    for rel, arm, rate in small:
+        assert data.at[rel, f"{arm} rate"] == HIDDEN
+        assert data.at[rel, "difference"] == HIDDEN
+        assert rate not in data.loc[rel, [f"{arm} rate", f"{arm} low", f"{arm} high"]].tolist()
+
+
+def test_small_status_shares_are_hidden(analysed: tuple[Path, pd.DataFrame]) -> None:
+    out, fct = analysed
+    table = pd.read_csv(out / "table_06.csv", dtype=str).set_index("row")
+    checked = 0
+    for arm in ("TAU", "IPS"):
+        rows = fct.loc[(fct["rel_month"] == 0) & (fct["arm"] == arm)]
+        for label, column in (
+            ("unemployment benefit", "on_unemployment_benefit"),
+            ("sick-listed (of all)", "sick_listed"),
+            ("education course", "in_education_course"),
+        ):
+            series = rows[column].dropna()
+            k = int(series.sum())
+            if 0 < k < 5:
+                assert table.at[label, f"{arm} inclusion"] == HIDDEN
+                checked += 1
+            else:
+                assert table.at[label, f"{arm} inclusion"] == f"{k / len(series):.3f}"
+    assert checked > 0
+
+
+def test_no_hidden_value_leaks_into_the_report(analysed: tuple[Path, pd.DataFrame]) -> None:
+    out, _ = analysed
+    report = (out / "report.md").read_text()
+    for name in ("table_06", "figure_09_data"):
+        for line in (out / f"{name}.md").read_text().splitlines():
+            if line.startswith("|") and HIDDEN in line:
+                assert line in report  # the report shows the same suppressed row
+
+
+def test_outputs_are_deterministic(analysed: tuple[Path, pd.DataFrame], tmp_path: Path) -> None:
+    out, _ = analysed
+    database = out.parent / "rtw.duckdb"
+    again = tmp_path / "again"
+    assert (
+        main(["analyse", "--db", str(database), "--out", str(again), "--permutations", "99"]) == 0
+    )
+    for name in ("table_08.csv", "table_13.csv", "figure_09.svg", "figure_09.png"):
+        assert (out / name).read_bytes() == (again / name).read_bytes(), name
+
+
+def test_planted_effect_is_recovered_on_a_large_panel(tmp_path: Path) -> None:
+    from rtwpanel.analysis.clustered_ols import fit_ols
+    from rtwpanel.analysis.data import after_months, load_marts
+    from rtwpanel.analysis.design import lpm_design
+
+    spec = TrialSpec(
+        n_persons=20_000,
+        seed=3,
+        first_month="2013-06-01",
+        effects={"employed": 0.08, "in_programme": -0.15},
+        person_sd=0.08,
+    )
+    fct, dim = simulate_trial(spec)
+    marts = load_marts(write_warehouse(tmp_path / "big.duckdb", fct, dim))
+    after = after_months(marts.fct)
+    # tolerance 0.015: about five standard errors at this size
+    for outcome, planted in (("employed", 0.08), ("in_programme", -0.15), ("on_aap", 0.0)):
+        estimate = fit_ols(lpm_design(after, outcome)).estimate("is_ips")
+        assert estimate.coef == pytest.approx(planted, abs=0.015), outcome
+        assert np.isfinite(estimate.se) and estimate.se < 0.01
