@@ -1,0 +1,1 @@
+"""Quality gates: the dbt gate summary, the Great Expectations checkpoint, `rtwpanel gates`."""
