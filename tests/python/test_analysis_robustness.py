@@ -1,0 +1,57 @@
+"""`rtwpanel robustness`: one rebuild per variant, one row per variant.
+
+dbt is replaced by a stand-in that writes a simulated warehouse whose planted
+effect depends on the variables it is given, so the table must show each
+variant's own estimate.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from rtwpanel.analysis import robustness
+from rtwpanel.analysis.simulated_marts import TrialSpec, simulate_trial, write_warehouse
+from rtwpanel.cli import main
+
+
+def test_one_row_per_variant(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[dict[str, object]] = []
+
+    def fake_build(
+        raw_dir: Path, database: Path, dbt_vars: Mapping[str, object] | None = None
+    ) -> None:
+        variables = dict(dbt_vars or {})
+        calls.append(variables)
+        lag = int(variables.get("aa_stipulation_lag_months", 3))  # type: ignore[arg-type]
+        effect = 0.05 * lag if variables.get("use_certificates", True) else -0.1
+        fct, dim = simulate_trial(
+            TrialSpec(
+                n_persons=3000,
+                seed=2,
+                first_month="2013-09-01",
+                effects={"employed": effect},
+                person_sd=0.05,
+            )
+        )
+        write_warehouse(Path(database), fct, dim)
+
+    import rtwpanel.build
+
+    monkeypatch.setattr(rtwpanel.build, "build_warehouse", fake_build)
+    delivery = tmp_path / "delivery"
+    delivery.mkdir()
+    out = tmp_path / "out"
+    assert main(["robustness", "--raw-dir", str(delivery), "--out", str(out)]) == 0
+
+    assert calls == [dict(v.dbt_vars) for v in robustness.VARIANTS]
+    table = pd.read_csv(out / "table_robustness.csv", dtype=str).set_index("row")
+    assert list(table.index) == [v.name for v in robustness.VARIANTS]
+    coefs = {name: float(c.rstrip("*")) for name, c in table["in work: coef"].items()}
+    planted = [0.0, 0.05, 0.10, 0.15, -0.1]
+    for (name, coef), effect in zip(coefs.items(), planted, strict=True):
+        assert coef == pytest.approx(effect, abs=0.04), name
+    assert len(list((out / "robustness_warehouses").glob("*.duckdb"))) == 5
