@@ -1,0 +1,255 @@
+"""generate_delivery: a complete synthetic delivery and its truth, chunk by chunk."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+
+from rtwpanel.errors import RtwError
+from rtwpanel.synthetic import benefits, employment, fmt, registers, sick_leave, truth
+from rtwpanel.synthetic import calendar as cal
+from rtwpanel.synthetic.cohort import DIAGNOSIS_CODES, Cohort, make_cohort
+from rtwpanel.synthetic.defects import inject
+from rtwpanel.synthetic.params import (
+    DEFAULT_DEFECT_RATES,
+    DEFAULT_SEED,
+    TRIAL_PERSONS,
+    Params,
+)
+from rtwpanel.synthetic.status_paths import simulate
+from rtwpanel.synthetic.table import Table
+from rtwpanel.synthetic.writer import MANIFEST_HEADER, SourceFile, close, open_text
+
+SOURCES: dict[str, tuple[str, ...]] = {
+    "aa_arbeidsforhold": (
+        "person_id", "arbeidsforhold_id", "orgnr", "reg_month", "start_date", "end_date",
+        "stillingsprosent", "arbeidsforhold_type",
+    ),
+    "ytelser": ("person_id", "utbetaling_id", "ytelse", "fom_date", "tom_date", "belop"),
+    "sykepenger": ("person_id", "sykefravaer_id", "fom_date", "tom_date", "grad", "diagnose"),
+    "sykmeldinger": (
+        "person_id", "sykmelding_id", "fom_date", "tom_date", "grad", "diagnose", "utstedt_date",
+    ),
+    "sosialhjelp": ("person_id", "month", "belop"),
+    "tiltak": (
+        "person_id", "deltakelse_id", "tiltakskode", "fom_date", "tom_date", "deltakerstatus",
+    ),
+    "utdanning": ("person_id", "year", "nus2000", "i_utdanning"),
+    "utdanning_forlop": ("person_id", "fom_date", "tom_date", "nus2000"),
+    "inntekt": ("person_id", "year", "pensjonsgivende_inntekt"),
+    "npr": ("person_id", "episode_id", "kontakttype", "inn_date", "ut_date"),
+}  # fmt: skip
+PARTICIPANT_COLUMNS = (
+    "person_id", "centre_id", "arm", "randomised_date", "sex", "birth_year",
+    "born_in_norway", "diagnosis_group", "death_date",
+)  # fmt: skip
+COVERAGE = (
+    ("aa_arbeidsforhold", 201001, 201604),
+    ("ytelser", 201001, 201604),
+    ("sykepenger", 201001, 201604),
+    ("sykmeldinger", 201001, 201604),
+    ("sosialhjelp", 201001, 201512),
+    ("tiltak", 201001, 201604),
+    ("utdanning", 201001, 201512),
+    ("utdanning_forlop", 201001, 201604),
+    ("inntekt", 201001, 201412),
+    ("npr", 201001, 201512),
+)
+
+
+@dataclass
+class Summary:
+    out_dir: Path
+    persons: int
+    persons_with_register_data: int
+    rows: dict[str, int] = field(default_factory=dict)
+    defects: int = 0
+    seconds: float = 0.0
+
+    def line(self) -> str:
+        total = sum(self.rows.values())
+        return (
+            f"wrote {self.out_dir}: {self.persons:,} persons "
+            f"({self.persons_with_register_data:,} with register data), {total:,} register rows "
+            f"in {len(self.rows)} files, {self.defects:,} planted defects, "
+            f"in {self.seconds:.1f} s"
+        )
+
+
+def person_width(persons: int) -> int:
+    """Digits of a person number: participants 1..N, and room above them (first digit 9)
+    for persons outside the cohort."""
+    return max(7, len(str(persons)) + 1)
+
+
+def _chunk_tables(
+    cohort: Cohort, params: Params, seed_key: tuple[int, ...], width: int
+) -> tuple[list[Table], np.ndarray, dict[str, np.ndarray]]:
+    """The sound tables of one chunk and its truth (persons with register data)."""
+
+    def rng(stream: int) -> np.random.Generator:
+        return np.random.default_rng([*seed_key, stream])
+
+    paths = simulate(rng(1), cohort, params)
+    keep = np.flatnonzero(cohort.alive)
+    person = cohort.first + keep
+    sub = {name: getattr(paths, name)[keep] for name in paths.__dataclass_fields__}
+    rates = params.defect_rates
+
+    aa, emp = employment.build(rng(2), sub["work"], person, width, rates)
+    ytelser = benefits.build(
+        rng(3), sub["aap"], sub["disability"], sub["unemployment"], person, width
+    )
+    sykepenger, sykmeldinger, sick = sick_leave.build(
+        rng(4), sub["sick"], sub["short_absence"], person, width, rates["sick_leave_mismatch"]
+    )
+    nus = registers.nus_codes(rng(5), len(keep))
+    rel = np.arange(cal.N_MONTHS)[None, :] - cohort.rand_month[keep][:, None]
+    npr, npr_truth = registers.npr(rng(6), rel, cohort.birth_year[keep], person, width)
+    tables = [
+        aa,
+        ytelser,
+        sykepenger,
+        sykmeldinger,
+        registers.sosialhjelp(rng(7), sub["social_assistance"], person, width),
+        registers.tiltak(rng(8), sub["programme"], person, width),
+        registers.utdanning(sub["education_oct"], nus, person, width),
+        registers.utdanning_forlop(rng(9), sub["course"], person, width),
+        registers.inntekt(rng(10), paths_of(sub), emp["max_pct"], person, width, params.dynamics),
+        npr,
+    ]
+    year_of_month = np.clip(2010 + np.arange(cal.N_MONTHS) // 12 - 2010, 0, len(cal.YEARS) - 1)
+    statuses = {
+        "employed": emp["employed"],
+        "n_jobs": emp["n_jobs"],
+        "max_stillingsprosent": emp["max_pct"],
+        "sick_listed": sick,
+        "on_aap": sub["aap"],
+        "on_disability": sub["disability"],
+        "on_unemployment_benefit": sub["unemployment"],
+        "on_social_assistance": sub["social_assistance"],
+        "in_programme": sub["programme"],
+        "in_education_oct": sub["education_oct"][:, year_of_month],
+        "in_education_course": sub["course"],
+        **npr_truth,
+    }
+    return tables, person, statuses
+
+
+class _PathsView:
+    def __init__(self, sub: dict[str, np.ndarray]) -> None:
+        self.aap = sub["aap"]
+        self.unemployment = sub["unemployment"]
+
+
+def paths_of(sub: dict[str, np.ndarray]) -> _PathsView:
+    return _PathsView(sub)
+
+
+def _participants(cohort: Cohort, width: int) -> pa.Array:
+    person = cohort.first + np.arange(cohort.size)
+    return fmt.join_lines(
+        [
+            fmt.person_ids(person, width),
+            fmt.ints(cohort.centre),
+            fmt.labels(np.where(cohort.is_ips, 0, 1), ("IPS", "TAU")),
+            fmt.dates(cohort.randomised),
+            fmt.labels(np.where(cohort.female, 0, 1), ("K", "M")),
+            fmt.ints(cohort.birth_year),
+            fmt.ints(cohort.born_in_norway.astype(np.int64)),
+            fmt.labels(cohort.diagnosis, DIAGNOSIS_CODES),
+            fmt.dates(cohort.death),
+        ]
+    )
+
+
+def generate_delivery(
+    out_dir: str | Path,
+    persons: int | None = None,
+    seed: int = DEFAULT_SEED,
+    mode: str = "trial",
+    defect_rates: dict[str, float] | None = None,
+    compress_truth_level: int | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> Summary:
+    """Write a delivery into ``out_dir`` (created; existing delivery files are replaced).
+
+    ``mode='trial'`` is the reference trial (410 persons unless ``persons`` says
+    otherwise is refused); ``mode='population'`` takes any number of persons, written
+    in chunks. ``progress(n)`` is called with the persons done after each chunk.
+    """
+    started = time.perf_counter()
+    if mode not in ("trial", "population"):
+        raise RtwError(f"mode must be 'trial' or 'population', got '{mode}'")
+    if mode == "trial" and persons not in (None, TRIAL_PERSONS):
+        raise RtwError(f"trial mode has {TRIAL_PERSONS} persons; use --mode population for others")
+    n = TRIAL_PERSONS if persons is None else int(persons)
+    if n < 1:
+        raise RtwError("persons must be at least 1")
+    rates = dict(DEFAULT_DEFECT_RATES if defect_rates is None else defect_rates)
+    params = Params(seed=seed, mode=mode, persons=n, defect_rates=rates)
+    level = compress_truth_level or (6 if n <= 100_000 else 1)
+
+    out = Path(out_dir)
+    (out / "truth").mkdir(parents=True, exist_ok=True)
+    for name in [*SOURCES, "participants", "coverage"]:
+        for suffix in (".csv", ".csv.gz"):
+            (out / f"{name}{suffix}").unlink(missing_ok=True)
+    width = person_width(n)
+    unknown_next = [9 * 10 ** (width - 1)]
+
+    def unknown_person_ids(count: int) -> pa.Array:
+        first = unknown_next[0]
+        unknown_next[0] += count
+        return fmt.person_ids(np.arange(first, first + count) - 1, width)
+
+    files = {s: SourceFile(out, s, list(cols), compress=False) for s, cols in SOURCES.items()}
+    participants = open_text(out / "participants.csv", False)
+    participants.write((";".join(PARTICIPANT_COLUMNS) + "\n").encode())
+    truth_file = open_text(out / "truth" / "person_month.csv.gz", True, level)
+    truth_file.write((";".join(truth.COLUMNS) + "\n").encode())
+    summary = Summary(out_dir=out, persons=n, persons_with_register_data=0)
+
+    chunk = n if mode == "trial" else params.chunk_persons
+    for index, first in enumerate(range(0, n, chunk)):
+        size = min(chunk, n - first)
+        seed_key = (seed, index)
+        cohort = make_cohort(np.random.default_rng([*seed_key, 0]), first, size, mode == "trial")
+        participants.write(fmt.line_bytes(_participants(cohort, width)))
+        tables, person, statuses = _chunk_tables(cohort, params, seed_key, width)
+        defect_rng = np.random.default_rng([*seed_key, 99])
+        for table in tables:
+            inline, tail = inject(table, rates, defect_rng, unknown_person_ids)
+            files[table.source].write(table, inline, tail)
+            files[table.source].write_entities(table)
+        truth_file.write(fmt.line_bytes(truth.lines(person, width, statuses)))
+        summary.persons_with_register_data += len(person)
+        if progress is not None:
+            progress(size)
+
+    close(participants)
+    close(truth_file)
+    manifest_path = out / "truth" / "defects.csv"
+    with open(manifest_path, "wb") as manifest:
+        manifest.write(MANIFEST_HEADER.encode())
+        for source, handle in files.items():
+            summary.rows[source] = handle.finish(manifest)
+    with open(manifest_path, "rb") as manifest:
+        summary.defects = sum(1 for _ in manifest) - 1
+    with open(out / "coverage.csv", "w", encoding="utf-8", newline="\n") as coverage:
+        coverage.write("source;first_month;last_month\n")
+        for source, first_month, last_month in COVERAGE:
+            coverage.write(f"{source};{first_month};{last_month}\n")
+    effects = params.as_dict()
+    effects["person_id_width"] = width
+    effects["truth_gzip_level"] = level
+    with open(out / "truth" / "effects.json", "w", encoding="utf-8", newline="\n") as handle:
+        handle.write(json.dumps(effects, indent=2, sort_keys=True) + "\n")
+    summary.seconds = time.perf_counter() - started
+    return summary
