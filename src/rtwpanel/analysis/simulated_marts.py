@@ -111,6 +111,8 @@ class TrialSpec:
     person_sd: float = 0.15  # spread of the person effect on p
     centre_sd: float = 0.04  # spread of the centre effect on p
     rho: float = 0.9  # month-to-month correlation of the copula
+    centre_month_sd: float = 0.0  # common shocks to p within a centre and month
+    effect_centre_sd: float = 0.0  # centre-to-centre spread of the employment effect
     n_without_register_data: int = 0
 
 
@@ -188,6 +190,11 @@ def simulate_panel(spec: TrialSpec, dim: pd.DataFrame, rng: np.random.Generator)
         person_effect = rng.normal(0, spec.person_sd, size=n)
         p = base + person_effect[:, None] + centre_effect[k, centre][:, None]
         p = p + spec.effects.get(name, 0.0) * ips * after * ramp
+        if name == "employed" and spec.effect_centre_sd > 0:
+            spread = rng.normal(0, spec.effect_centre_sd, size=6)[centre]
+            p = p + spread[:, None] * ips * after * ramp
+        if spec.centre_month_sd > 0:
+            p = p + rng.normal(0, spec.centre_month_sd, size=(6, t))[centre]
         u = _copula_uniforms(rng, n, t, spec.rho)
         status[name] = (u < np.clip(p, 0, 1)).astype(float)
 

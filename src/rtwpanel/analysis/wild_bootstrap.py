@@ -51,11 +51,13 @@ def wild_cluster_pvalue(
     enumerate_up_to: int = 50_000,
     draws: int = 9_999,
     seed: int = 20131001,
+    null: float = 0.0,
 ) -> WildResult:
-    """Symmetric WCR p-value for H0: coefficient of `term` = 0."""
-    X, y = design.X, design.y
+    """Symmetric WCR p-value for H0: coefficient of `term` = `null`."""
+    X = design.X
     n, k = X.shape
     j = design.column(term)
+    y = design.y - null * X[:, j]  # testing beta_j = null on y is testing 0 on this
     groups = cluster_codes(design, cluster)
     n_groups = int(groups.max()) + 1
     factor = n_groups / (n_groups - 1) * (n - 1) / (n - k)
