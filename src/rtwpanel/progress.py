@@ -35,7 +35,12 @@ class DbtProgress:
             return
         total, status = int(match[2]), match[3]
         if self.bar is None:
-            self.bar = tqdm(total=total, desc=self.description, unit="node", file=sys.stderr)
+            # disable=None: no bar when stderr is not a terminal (CI logs stay short).
+            self.bar = tqdm(
+                total=total, desc=self.description, unit="node", file=sys.stderr, disable=None
+            )
+        if total > (self.bar.total or 0):
+            self.bar.total = total  # on-run-start hooks count their own "1 of 1"
         self.bar.update(1)
         if status in {"WARN", "ERROR", "FAIL"}:
             self.bar.write(text.split("]", 1)[-1].strip() if "]" in text else text.strip())
