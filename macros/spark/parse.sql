@@ -1,8 +1,8 @@
 {#- Spark versions of the strict parsers in macros/staging/parse.sql. -#}
 
-{#- Java regular expressions; anchored so the whole text must match. -#}
+{#- Java regular expressions, anchored so the whole text must match (NULL stays NULL). -#}
 {% macro spark__full_match(expr, pattern) -%}
-    coalesce({{ expr }} rlike '^(?:{{ pattern }})$', false)
+    ({{ expr }} rlike '^(?:{{ pattern }})$')
 {%- endmacro %}
 
 {#-

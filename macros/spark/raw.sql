@@ -5,8 +5,13 @@
     method, hdfs://, s3a:// or dbfs:/ on a cluster.
 -#}
 
-{#- A table expression with one text column, raw_line; a blank line is NULL, as on DuckDB. -#}
-{% macro spark__raw_read(path) -%}
+{#-
+    A table expression with one text column, raw_line; a blank line is NULL, as
+    on DuckDB. Spark does not fail on bytes that are not UTF-8: it reads them as
+    U+FFFD, which spark__raw_scan counts as unreadable lines. So rejects_table
+    (DuckDB's table of lines it could not read) is not needed here.
+-#}
+{% macro spark__raw_read(path, rejects_table=none) -%}
     (select nullif(value, '') as raw_line from text.`{{ path }}`)
 {%- endmacro %}
 
@@ -69,7 +74,12 @@
 {%- endmacro %}
 
 
-{#- The structural scan of raw_scan (see macros/raw/raw_scan.sql), in one pass over the file. -#}
+{#-
+    The structural scan of raw_scan (see macros/raw/raw_scan.sql) in one pass
+    over the file. A line is unreadable when it holds U+FFFD, the character
+    Spark puts for bytes that are not UTF-8 (so a file that really contains
+    U+FFFD is refused too); the error is named as DuckDB names it.
+-#}
 {% macro spark__raw_scan(path, header_columns) %}
     {%- set pattern = rtwpanel.identity_number_pattern() -%}
     {%- set sql -%}
@@ -80,7 +90,8 @@
         flagged as (
             select
                 source_line,
-                raw_line rlike '{{ pattern }}' as is_flagged,
+                coalesce(raw_line rlike '\\x{FFFD}', false) as is_unreadable,
+                coalesce(raw_line rlike '{{ pattern }}', false) as is_flagged,
                 case
                 {%- for column in header_columns %}
                     when split_part(raw_line, ';', {{ loop.index }}) rlike '{{ pattern }}'
@@ -92,11 +103,12 @@
         )
 
         select
-            count(case when source_line > 1 then 1 end) as data_rows,
+            count(case when source_line > 1 and not is_unreadable then 1 end) as data_rows,
             count(case when is_flagged then 1 end) as identity_lines,
             min(case when is_flagged then source_line end) as first_identity_line,
-            min_by(case when is_flagged then column_name end, case when is_flagged then source_line end)
-                as first_identity_column
+            min_by(column_name, case when is_flagged then source_line end) as first_identity_column,
+            count(case when is_unreadable then 1 end) as unreadable_lines,
+            min(case when is_unreadable then source_line end) as first_unreadable_line
         from flagged
     {%- endset -%}
     {%- set row = run_query(sql).rows[0] -%}
@@ -105,5 +117,8 @@
         'identity_lines': row[1] | int,
         'first_identity_line': row[2],
         'first_identity_column': row[3],
+        'unreadable_lines': row[4] | int,
+        'first_unreadable_line': row[5],
+        'unreadable_error': 'INVALID ENCODING' if row[4] | int > 0 else none,
     }) -}}
 {% endmacro %}
