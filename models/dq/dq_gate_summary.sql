@@ -18,6 +18,12 @@ relationships as (
 
 ),
 
+employment_anomalies as (
+
+    select * from {{ ref('dq_gate_employment_anomalies') }}
+
+),
+
 episodes as (
 
     select * from {{ ref('int_sick_leave_episode_matches') }}
@@ -64,6 +70,58 @@ stipulated_share as (
 
 ),
 
+anomaly_counts as (
+
+    select
+        coalesce(sum(registered_after_end), 0) as n_registered_after_end,
+        coalesce(sum(start_changed), 0) as n_start_changed
+    from employment_anomalies
+
+),
+
+relationship_counts as (
+
+    select
+        sum(case when reported_end_date is not null then 1 else 0 end) as n_reported_end,
+        count(*) as n_relationships
+    from relationships
+
+),
+
+registered_after_end_share as (
+
+    select
+        'aa_registered_after_end_share' as gate,
+        'share' as measure,
+        'aa_arbeidsforhold' as scope,
+        'relationships with a reported end registered in a later month' as description,
+        anomaly_counts.n_registered_after_end as n_flagged,
+        relationship_counts.n_reported_end as n_checked,
+        {{ var('gate_aa_registered_after_end_share_warn') }} as threshold,
+        '{{ var('gate_aa_registered_after_end_share_severity') }}' as severity,
+        2 as gate_order
+    from anomaly_counts
+    cross join relationship_counts
+
+),
+
+start_changed_share as (
+
+    select
+        'aa_start_changed_share' as gate,
+        'share' as measure,
+        'aa_arbeidsforhold' as scope,
+        'relationships whose start date changes between registration months' as description,
+        anomaly_counts.n_start_changed as n_flagged,
+        relationship_counts.n_relationships as n_checked,
+        {{ var('gate_aa_start_changed_share_warn') }} as threshold,
+        '{{ var('gate_aa_start_changed_share_severity') }}' as severity,
+        3 as gate_order
+    from anomaly_counts
+    cross join relationship_counts
+
+),
+
 mismatch_share as (
 
     select
@@ -75,7 +133,7 @@ mismatch_share as (
         count(*) as n_checked,
         {{ var('gate_sick_leave_mismatch_share_warn') }} as threshold,
         '{{ var('gate_sick_leave_mismatch_share_severity') }}' as severity,
-        2 as gate_order
+        4 as gate_order
     from episodes
 
 ),
@@ -91,7 +149,7 @@ quarantine_share as (
         raw_rows as n_checked,
         {{ var('gate_quarantine_share_fail') }} as threshold,
         '{{ var('gate_quarantine_share_severity') }}' as severity,
-        3 as gate_order
+        5 as gate_order
     from sources
 
 ),
@@ -107,7 +165,7 @@ row_reconciliation as (
         raw_rows as n_checked,
         0 as threshold,
         'error' as severity,
-        4 as gate_order
+        6 as gate_order
     from sources
 
 ),
@@ -138,7 +196,7 @@ panel_completeness as (
         expected_persons.n_persons as n_checked,
         0 as threshold,
         'error' as severity,
-        5 as gate_order
+        7 as gate_order
     from gap_persons
     cross join expected_persons
 
@@ -155,7 +213,7 @@ null_outside_coverage as (
         sum(n_rows) as n_checked,
         0 as threshold,
         'error' as severity,
-        6 as gate_order
+        8 as gate_order
     from coverage_nulls
 
 ),
@@ -171,7 +229,7 @@ identity_number_values as (
         sum(n_rows) as n_checked,
         0 as threshold,
         'error' as severity,
-        7 as gate_order
+        9 as gate_order
     from identity_numbers
 
 ),
@@ -181,6 +239,10 @@ gates as (
     select * from stipulated_share
     union all
     select * from mismatch_share
+    union all
+    select * from registered_after_end_share
+    union all
+    select * from start_changed_share
     union all
     select * from quarantine_share
     union all

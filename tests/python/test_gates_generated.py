@@ -1,0 +1,182 @@
+"""The gates on generated deliveries: a clean one (defects off) and one with the
+default defects, checked against the generator's truth manifest kind by kind."""
+
+from __future__ import annotations
+
+import functools
+import shutil
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pytest
+
+from rtwpanel.cli import main
+from rtwpanel.dbt_invocation import run_dbt
+from rtwpanel.gates.checkpoint import run_checkpoint
+from rtwpanel.synthetic import generate_delivery, parse_defects
+
+pytestmark = pytest.mark.slow
+
+ROW_KINDS = (
+    "wrong_field_count",
+    "bad_date",
+    "bad_month",
+    "end_before_start",
+    "unknown_person",
+    "unknown_code",
+    "orphan_reversal",
+)
+
+
+def build_generated(folder: Path, defects: str) -> Path:
+    delivery = folder / "delivery"
+    generate_delivery(delivery, defect_rates=parse_defects(defects))
+    database = folder / "rtw.duckdb"
+    # unit tests pin the SQL rules elsewhere; here the models and the data tests
+    result = run_dbt(
+        ["build", "--exclude-resource-type", "unit_test"],
+        database,
+        dbt_vars={"raw_dir": str(delivery)},
+    )
+    assert result.ok, result.failures
+    return database
+
+
+@pytest.fixture(scope="module")
+def clean(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_generated(tmp_path_factory.mktemp("clean"), "none")
+
+
+@pytest.fixture(scope="module")
+def defective(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_generated(tmp_path_factory.mktemp("defective"), "default")
+
+
+def query(database: Path, sql: str) -> pd.DataFrame:
+    with duckdb.connect(str(database), read_only=True) as connection:
+        return connection.execute(sql).df()
+
+
+def manifest(database: Path) -> pd.DataFrame:
+    return pd.read_csv(
+        database.parent / "delivery" / "truth" / "defects.csv", sep=";", dtype=str
+    ).fillna("")
+
+
+@functools.cache
+def exact_copies(delivery: Path, source: str) -> frozenset[str]:
+    """Lines (numbers, header = 1) that repeat an earlier line of the file exactly.
+
+    The contract calls such a row a duplicate whatever made it, so a planted defect
+    row that happens to equal an earlier one is removed as a duplicate."""
+    seen: set[str] = set()
+    copies: set[str] = set()
+    lines = (delivery / f"{source}.csv").read_text(encoding="utf-8").splitlines()
+    for number, line in enumerate(lines[1:], start=2):
+        if line in seen:
+            copies.add(str(number))
+        seen.add(line)
+    return frozenset(copies)
+
+
+def test_clean_delivery_passes_every_gate_and_expectation(
+    clean: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    gates = query(clean, "select gate, scope, status, n_flagged, n_checked from dq.dq_gate_summary")
+    assert set(gates.status) == {"pass"}
+    assert gates.n_flagged.sum() == 0
+    by_gate = gates.set_index(["gate", "scope"])
+    # 410 randomised, two died early: 408 persons x 76 months (2010-01..2016-04) x 18 columns
+    assert by_gate.loc[("panel_completeness", "marts.fct_person_month"), "n_checked"] == 408
+    assert by_gate.loc[("null_outside_coverage", "marts.fct_person_month"), "n_checked"] == (
+        408 * 76 * 18
+    )
+    assert main(["gates", "--db", str(clean)]) == 0
+    out = capsys.readouterr().out
+    assert "gates: 31 pass, 0 warn, 0 fail" in out
+    assert " 0 warn, 0 fail (of " in out
+    assert (clean.parent / "data_docs" / "index.html").exists()
+
+
+def test_quarantine_finds_exactly_the_planted_rows_kind_by_kind(defective: Path) -> None:
+    planted = manifest(defective)
+    delivery = defective.parent / "delivery"
+    quarantined = query(
+        defective,
+        "select source, cast(source_line as varchar) as line, reason from dq.dq_quarantine",
+    )
+    for kind in ROW_KINDS:
+        expected = {
+            (row.source, row.line)
+            for row in planted[planted.kind == kind].itertuples()
+            if row.line not in exact_copies(delivery, row.source)
+        }
+        found = set(map(tuple, quarantined[quarantined.reason == kind][["source", "line"]].values))
+        assert found == expected, kind
+    # nothing quarantined that was not planted
+    assert len(quarantined) == sum(
+        1
+        for row in planted[planted.kind.isin(ROW_KINDS)].itertuples()
+        if row.line not in exact_copies(delivery, row.source)
+    )
+
+
+def test_duplicates_are_counted_and_are_exactly_the_repeated_lines(defective: Path) -> None:
+    planted = manifest(defective)
+    delivery = defective.parent / "delivery"
+    sources = query(defective, "select source, duplicate_rows from dq.dq_gate_sources")
+    for source, duplicates in sources.itertuples(index=False):
+        if source in ("participants", "coverage"):
+            continue
+        lines = set(planted[(planted.source == source) & (planted.kind == "duplicate_row")].line)
+        expected = lines | exact_copies(delivery, source)
+        found = query(
+            defective,
+            f"select cast(source_line as varchar) as line from staging.stg_{source}__checked "
+            "where row_status = 'duplicate'",
+        )
+        assert set(found.line) == expected, source
+        assert duplicates == len(expected), source
+
+
+def test_entity_defects_are_found_by_the_gate_models(defective: Path) -> None:
+    planted = manifest(defective)
+
+    def keys(kind: str) -> set[str]:
+        return set(planted[planted.kind == kind].key)
+
+    stipulated = query(defective, "select arbeidsforhold_id from dq.dq_stipulated_end_dates")
+    anomalies = query(defective, "select * from dq.dq_gate_employment_anomalies")
+    mismatches = query(defective, "select sykefravaer_ids from dq.dq_sick_leave_mismatches")
+    assert set(stipulated.arbeidsforhold_id) == keys("aa_missing_end")
+    after_end = anomalies[anomalies.registered_after_end == 1]
+    assert set(after_end.arbeidsforhold_id) == keys("aa_registered_after_end")
+    changed = anomalies[anomalies.start_changed == 1]
+    assert set(changed.arbeidsforhold_id) == keys("aa_start_changed")
+    spells = {spell for ids in mismatches.sykefravaer_ids for spell in ids.split(",")}
+    assert spells == keys("sick_leave_mismatch")
+    gates = query(defective, "select gate, n_flagged from dq.dq_gate_summary").set_index("gate")
+    assert gates.loc["stipulated_end_share", "n_flagged"] == len(keys("aa_missing_end"))
+    assert gates.loc["sick_leave_mismatch_share", "n_flagged"] == len(mismatches)
+
+
+def test_checkpoint_fails_on_a_doctored_mart(clean: Path, tmp_path: Path) -> None:
+    """A copy of the clean warehouse where the IPS arm's employment rate at 12
+    months is 0.95 and one person-month has employed = 2."""
+    database = tmp_path / "rtw.duckdb"
+    shutil.copy(clean, database)
+    with duckdb.connect(str(database)) as connection:
+        connection.execute(
+            "update marts.mart_status_by_arm set share_employed = 0.95 "
+            "where arm = 'IPS' and rel_month = 12"
+        )
+        connection.execute(
+            "update marts.fct_person_month set employed = 2 "
+            "where person_id = (select min(person_id) from marts.fct_person_month) "
+            "and month = date '2012-01-01'"
+        )
+    outcome = run_checkpoint(database)
+    failed = {(item.suite, item.column) for item in outcome.critical_failures}
+    assert failed == {("status_by_arm", "share_employed"), ("panel_flag_values", "employed")}
+    assert main(["gates", "--db", str(database)]) == 1
