@@ -45,6 +45,8 @@ class Phase:
     peak_bytes: int
     returncode: int
     killed_for_memory: bool = False
+    load_before: float = 0.0
+    load_after: float = 0.0
     log: str = ""
 
     @property
@@ -70,6 +72,7 @@ def run_measured(spec_path: Path) -> int:
     """
     spec = json.loads(spec_path.read_text())
     log = open(spec["log"], "w")  # noqa: SIM115 - closed below, after the child exits
+    load_before = os.getloadavg()[0]
     started = time.monotonic()
     child = subprocess.Popen(
         spec["command"], cwd=spec["cwd"], env=spec["env"], stdout=log, stderr=subprocess.STDOUT
@@ -94,6 +97,9 @@ def run_measured(spec_path: Path) -> int:
         "peak_bytes": max(max_rss, polled),
         "returncode": child.returncode,
         "killed_for_memory": killed,
+        # The 1-minute load average: other work on the machine slows a phase down.
+        "load_before": load_before,
+        "load_after": os.getloadavg()[0],
     }
     Path(spec["result"]).write_text(json.dumps(result))
     return 0
@@ -126,7 +132,10 @@ def measure(
     state = "ok" if phase.ok else f"FAILED (rc={phase.returncode}, see {log_path})"
     if phase.killed_for_memory:
         state = f"STOPPED above {memory_limit / GB:.0f} GB"
-    print(f"  {name}: {phase.seconds:.1f} s, peak {phase.peak_bytes / GB:.2f} GB, {state}")
+    print(
+        f"  {name}: {phase.seconds:.1f} s, peak {phase.peak_bytes / GB:.2f} GB, {state}"
+        f" (load {phase.load_before:.1f} -> {phase.load_after:.1f})"
+    )
     return phase
 
 

@@ -119,7 +119,8 @@ def _person_columns(people: pd.DataFrame, spine: Spine) -> pd.DataFrame:
         return pd.array(np.repeat(values.to_numpy(), n), dtype=dtype)
 
     def category(values: pd.Series) -> pd.Categorical:
-        return pd.Categorical(np.repeat(values.to_numpy(dtype=object), n))
+        per_person = pd.Categorical(values)
+        return pd.Categorical.from_codes(np.repeat(per_person.codes, n), per_person.categories)
 
     frame = pd.DataFrame(
         {

@@ -346,3 +346,21 @@ def test_same_panel_as_the_warehouse_on_the_demo_delivery(tmp_path: Path) -> Non
         pytest.skip("the demo delivery is not in the repository yet")
     warehouse = warehouse_panel(demo, tmp_path / "rtw.duckdb")
     assert_same_panel(build_panel(demo), warehouse)
+
+
+@pytest.mark.slow
+def test_same_panel_as_the_warehouse_on_a_generated_population(tmp_path: Path) -> None:
+    """About 3,000 persons with the generator's default defects in every source."""
+    import subprocess
+
+    raw_dir = tmp_path / "delivery"
+    rtwpanel = Path(sys.executable).parent / "rtwpanel"
+    command = ["generate", "--mode", "population", "--persons", "3000", "--seed", "7"]
+    subprocess.run(
+        [str(rtwpanel), *command, "--out", str(raw_dir)],
+        check=True,
+        capture_output=True,
+    )
+    warehouse = warehouse_panel(raw_dir, tmp_path / "rtw.duckdb")
+    assert len(warehouse) > 200_000
+    assert_same_panel(build_panel(raw_dir), warehouse)
