@@ -82,11 +82,11 @@ def load_suite_specs(directory: Path = EXPECTATIONS_DIR) -> list[dict[str, Any]]
 
 
 def _quiet_context(docs_dir: Path | None) -> Any:
-    os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
     import great_expectations as gx
     from great_expectations.data_context.types.base import ProgressBarsConfig
 
     context = gx.get_context(mode="ephemeral")
+    context.enable_analytics(False)
     context.variables.progress_bars = ProgressBarsConfig(globally=False)
     for site in list(context.get_site_names()):
         context.delete_data_docs_site(site)
@@ -124,7 +124,8 @@ def run_checkpoint(
 ) -> CheckpointOutcome:
     """Validate the marts of `database` against every suite in `suites_dir`."""
     specs = load_suite_specs(suites_dir)
-    import great_expectations as gx  # noqa: F401  (after the analytics switch)
+    # no usage analytics: set before GX is first imported, which reads it
+    os.environ["GX_ANALYTICS_ENABLED"] = "false"
 
     with tempfile.TemporaryDirectory(prefix="rtwpanel-gx-") as scratch:
         with connect_read_only(database) as connection:
