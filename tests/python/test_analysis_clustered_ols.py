@@ -100,3 +100,18 @@ def test_lpm_design_drops_null_outcome_rows() -> None:
     # calendar month is constant, so it has no dummy; centre 2 has one.
     assert "month_1" not in d.names
     assert "centre_2" in d.names
+
+
+def test_support_counts_arms_and_persons_with_the_outcome() -> None:
+    # TAU: a (in work once), b; IPS: c, d, e (never in work)
+    d = Design(
+        outcome="employed",
+        y=np.array([0, 1, 0, 0, 0, 0, 0, 0, 0, 0], dtype=float),
+        X=np.ones((10, 1)),
+        names=("const",),
+        centre=np.ones(10, dtype=int),
+        person=np.array(["a", "a", "b", "b", "c", "c", "d", "d", "e", "e"]),
+        is_ips=np.array([0, 0, 0, 0, 1, 1, 1, 1, 1, 1]),
+    )
+    assert d.persons_by_arm() == (2, 3)
+    assert d.support() == 1  # the one TAU person in work

@@ -32,15 +32,11 @@ class Estimate:
     n_clusters: int
     persons_tau: int
     persons_ips: int
+    support: int  # persons the coefficient rests on (see Design.support)
 
     @property
     def persons(self) -> int:
         return self.persons_tau + self.persons_ips
-
-    @property
-    def support(self) -> int:
-        """Persons the coefficient rests on: the smaller arm in the sample."""
-        return min(self.persons_tau, self.persons_ips)
 
 
 @dataclass(frozen=True)
@@ -58,7 +54,7 @@ class OlsFit:
         tau, ips = self.design.persons_by_arm()
         if term not in self.design.names:
             nan = float("nan")
-            return Estimate(term, nan, nan, nan, nan, nan, self.design.nobs, nan, 0, tau, ips)
+            return Estimate(term, nan, nan, nan, nan, nan, self.design.nobs, nan, 0, tau, ips, 0)
         j = self.design.column(term)
         return Estimate(
             term=term,
@@ -72,6 +68,7 @@ class OlsFit:
             n_clusters=self.n_clusters,
             persons_tau=tau,
             persons_ips=ips,
+            support=self.design.support(),
         )
 
 
@@ -87,11 +84,13 @@ def fit_ols(design: Design, cluster: str = "centre") -> OlsFit:
     groups = cluster_codes(design, cluster)
     n_clusters = int(groups.max()) + 1 if len(groups) else 0
     model = sm.OLS(design.y, design.X)
-    result = model.fit(
-        cov_type="cluster",
-        cov_kwds={"groups": groups, "use_correction": True, "df_correction": True},
-        use_t=True,
-    )
+    with np.errstate(invalid="ignore", divide="ignore"):  # a constant outcome has no R2
+        result = model.fit(
+            cov_type="cluster",
+            cov_kwds={"groups": groups, "use_correction": True, "df_correction": True},
+            use_t=True,
+        )
+        rsquared = float(result.rsquared)
     return OlsFit(
         design=design,
         cluster=cluster,
@@ -99,7 +98,7 @@ def fit_ols(design: Design, cluster: str = "centre") -> OlsFit:
         bse=np.asarray(result.bse),
         pvalues=np.asarray(result.pvalues),
         conf_int=np.asarray(result.conf_int(alpha=0.05)),
-        rsquared=float(result.rsquared),
+        rsquared=rsquared,
         n_clusters=n_clusters,
     )
 

@@ -42,6 +42,18 @@ class Design:
         n_ips = int(persons["ips"].sum())
         return len(persons) - n_ips, n_ips
 
+    def support(self) -> int:
+        """Persons an arm comparison rests on: the persons of each arm, and of each
+        arm those with a non-zero outcome in some month (when there are any)."""
+        frame = pd.DataFrame({"person": self.person, "ips": self.is_ips, "y": self.y != 0})
+        per_person = frame.groupby("person").agg(ips=("ips", "max"), y=("y", "max"))
+        counts = []
+        for _, arm in per_person.groupby("ips"):
+            counts.append(len(arm))
+            if arm["y"].any():
+                counts.append(int(arm["y"].sum()))
+        return min(counts) if len(counts) >= 2 else 0
+
 
 def dummies(values: pd.Series, prefix: str, base: object | None = None) -> pd.DataFrame:
     """0/1 columns for each level present except the base (default: the lowest)."""

@@ -173,10 +173,9 @@ def table_11(after: pd.DataFrame) -> Table:
     rows, supports = {}, {}
     for c in centres:
         e = fit.estimate(f"ips_centre_{c}")
-        in_centre = after.loc[after["centre_id"] == c].drop_duplicates("person_id")
-        n_ips = int(in_centre["is_ips"].sum())
+        in_centre = after.loc[after["centre_id"] == c]
         rows[f"centre {c}"] = estimate_row(e)
-        supports[f"centre {c}"] = min(n_ips, len(in_centre) - n_ips)
+        supports[f"centre {c}"] = lpm_design(in_centre, "employed", centre_dummies=False).support()
     return _table(
         "table_11",
         "Table 11. Effect of IPS on being in work at each centre (IPS x centre)",
