@@ -122,7 +122,6 @@ def build(
         source="ytelser",
         fields=fields,
         person=person[rows],
-        keys=[serial],
         key_column="utbetaling_id",
         date_column="fom_date",
         code_column="ytelse",

@@ -28,13 +28,12 @@ BAD_CODES = {
 
 @dataclass
 class DefectRows:
-    """Defect rows of one source and chunk: lines, sort keys and manifest fields."""
+    """Defect rows of one source and chunk: each goes right after the sound row it
+    copies (``after``); with the manifest fields of each."""
 
     lines: pa.Array
-    person: np.ndarray
-    keys: list[np.ndarray]
-    tiebreak: np.ndarray
-    kind: list[str]
+    after: np.ndarray
+    kind: pa.Array
     key: pa.Array
     column: pa.Array
     detail: pa.Array
@@ -63,8 +62,8 @@ def inject(
     rng: np.random.Generator,
     unknown_person_ids,
 ) -> tuple[DefectRows | None, DefectRows | None]:
-    """Defect rows to interleave with the table's rows, and unknown-person rows
-    (written at the end of the file, after every participant).
+    """Defect rows to interleave with the table's rows (ordered by the row they copy),
+    and unknown-person rows (written at the end of the file, after every participant).
 
     ``unknown_person_ids(n)`` returns n fresh person ids outside the cohort.
     """
@@ -129,17 +128,16 @@ def inject(
         if not selected:
             return None
         idx = np.concatenate([p[2] for p in selected])
+        which = np.repeat(np.arange(len(selected)), [len(p[2]) for p in selected])
+        order = np.argsort(idx, kind="stable")
+        take = pa.array(order)
         return DefectRows(
-            lines=pa.concat_arrays([p[3] for p in selected]),
-            person=table.person[idx],
-            keys=[k[idx] for k in table.keys],
-            tiebreak=np.concatenate([np.full(len(p[2]), 1 + i) for i, p in enumerate(selected)]),
-            kind=[p[0] for p in selected for _ in range(len(p[2]))],
-            key=pa.concat_arrays([p[4].cast(pa.string()) for p in selected]),
-            column=pa.array(
-                [p[1] or "" for p in selected for _ in range(len(p[2]))], type=pa.string()
-            ),
-            detail=pa.concat_arrays([p[5].cast(pa.string()) for p in selected]),
+            lines=pa.concat_arrays([p[3] for p in selected]).take(take),
+            after=idx[order],
+            kind=fmt.labels(which, [p[0] for p in selected]).take(take),
+            key=pa.concat_arrays([p[4].cast(pa.string()) for p in selected]).take(take),
+            column=fmt.labels(which, [p[1] or "" for p in selected]).take(take),
+            detail=pa.concat_arrays([p[5].cast(pa.string()) for p in selected]).take(take),
         )
 
     inline = [p for p in parts if p[0] != "unknown_person"]

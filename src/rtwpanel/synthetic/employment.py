@@ -183,7 +183,6 @@ def build(
         source="aa_arbeidsforhold",
         fields=fields,
         person=person[rel.row[item]],
-        keys=[reg_month, rel.serial[item]],
         key_column="arbeidsforhold_id",
         date_column="start_date",
         month_column="reg_month",

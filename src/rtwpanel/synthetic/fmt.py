@@ -8,21 +8,40 @@ import pyarrow.compute as pc
 
 from rtwpanel.synthetic import calendar as cal
 
+# Text of frequent values, looked up instead of formatted row by row.
+SMALL = 10_000
+_SMALL_TEXT = pa.array(np.arange(SMALL)).cast(pa.string())
+FIRST_DAY = cal.day("1990-01-01")
+LAST_DAY = cal.day("2020-12-31")
+_DAY_TEXT = pa.array(cal.yyyymmdd(np.arange(FIRST_DAY, LAST_DAY + 1))).cast(pa.string())
+_MONTH_TEXT = pa.array(cal.yyyymm(np.arange(cal.N_MONTHS + 1))).cast(pa.string())
+
+
+def _lookup(table: pa.Array, index: np.ndarray, missing: np.ndarray | None = None) -> pa.Array:
+    return table.take(pa.array(index, mask=missing))
+
 
 def ints(values: np.ndarray, missing: np.ndarray | None = None) -> pa.Array:
     """Integers as text; ``missing`` rows are empty."""
-    return pa.array(np.asarray(values, dtype=np.int64), mask=missing).cast(pa.string())
+    values = np.asarray(values, dtype=np.int64)
+    if len(values) and values.min() >= 0 and values.max() < SMALL:
+        return _lookup(_SMALL_TEXT, values, missing)
+    return pa.array(values, mask=missing).cast(pa.string())
 
 
 def dates(days: np.ndarray) -> pa.Array:
     """Day numbers as YYYYMMDD; negative day numbers are missing (empty)."""
     days = np.asarray(days, dtype=np.int64)
     missing = days < 0
-    return ints(cal.yyyymmdd(np.where(missing, 0, days)), missing if missing.any() else None)
+    inside = (days >= FIRST_DAY) & (days <= LAST_DAY)
+    if (inside | missing).all():
+        return _lookup(_DAY_TEXT, np.where(missing, 0, days - FIRST_DAY), missing)
+    text = cal.yyyymmdd(np.where(missing, 0, days))
+    return pa.array(text, mask=missing).cast(pa.string())
 
 
 def months(t: np.ndarray) -> pa.Array:
-    return ints(cal.yyyymm(t))
+    return _lookup(_MONTH_TEXT, np.asarray(t, dtype=np.int64))
 
 
 def labels(codes: np.ndarray, names: tuple[str, ...] | list[str]) -> pa.Array:
@@ -47,11 +66,15 @@ def keyed_ids(
 
 def percent(tenths: np.ndarray) -> pa.Array:
     """Tenths of a per cent as a number: 1000 -> 100, 375 -> 37.5."""
-    tenths = np.asarray(tenths, dtype=np.int64)
-    whole = ints(tenths // 10)
-    frac = ints(tenths % 10)
-    with_frac = pc.binary_join_element_wise(whole, frac, ".")
-    return pc.if_else(pa.array(tenths % 10 == 0), whole, with_frac)
+    return _lookup(_PERCENT_TEXT, np.asarray(tenths, dtype=np.int64))
+
+
+def _percent_text() -> pa.Array:
+    tenths = np.arange(1001)
+    return pa.array([f"{t // 10}" if t % 10 == 0 else f"{t // 10}.{t % 10}" for t in tenths])
+
+
+_PERCENT_TEXT = _percent_text()
 
 
 def join_lines(fields: list[pa.Array]) -> pa.Array:

@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import json
+import multiprocessing
+import os
+import shutil
 import time
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections import deque
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -24,7 +29,14 @@ from rtwpanel.synthetic.params import (
 )
 from rtwpanel.synthetic.status_paths import simulate
 from rtwpanel.synthetic.table import Table
-from rtwpanel.synthetic.writer import MANIFEST_HEADER, SourceFile, close, open_text
+from rtwpanel.synthetic.writer import (
+    MANIFEST_HEADER,
+    Block,
+    SourceFile,
+    append_file,
+    gzip_member,
+    make_block,
+)
 
 SOURCES: dict[str, tuple[str, ...]] = {
     "aa_arbeidsforhold": (
@@ -84,8 +96,32 @@ class Summary:
 
 def person_width(persons: int) -> int:
     """Digits of a person number: participants 1..N, and room above them (first digit 9)
-    for persons outside the cohort."""
-    return max(7, len(str(persons)) + 1)
+    for persons outside the cohort (unknown_person rows)."""
+    return max(7, len(str(persons)) + 2)
+
+
+@dataclass
+class ChunkOutput:
+    """Everything one chunk of persons adds to the delivery."""
+
+    size: int
+    persons_with_register_data: int
+    participants: bytes
+    truth: bytes | Path  # a gzip member (or the part file holding it)
+    blocks: dict[str, Block]
+
+
+@dataclass(frozen=True)
+class ChunkJob:
+    params: Params
+    index: int
+    first: int
+    size: int
+    width: int
+    unknown_first: int  # first number of this chunk's block of unknown persons
+    unknown_block: int
+    truth_level: int
+    spill_dir: Path | None = None  # workers leave large parts here as files
 
 
 def _chunk_tables(
@@ -121,10 +157,18 @@ def _chunk_tables(
         registers.tiltak(rng(8), sub["programme"], person, width),
         registers.utdanning(sub["education_oct"], nus, person, width),
         registers.utdanning_forlop(rng(9), sub["course"], person, width),
-        registers.inntekt(rng(10), paths_of(sub), emp["max_pct"], person, width, params.dynamics),
+        registers.inntekt(
+            rng(10),
+            sub["aap"],
+            sub["unemployment"],
+            emp["max_pct"],
+            person,
+            width,
+            params.dynamics,
+        ),
         npr,
     ]
-    year_of_month = np.clip(2010 + np.arange(cal.N_MONTHS) // 12 - 2010, 0, len(cal.YEARS) - 1)
+    year_of_month = np.minimum(np.arange(cal.N_MONTHS) // 12, len(cal.YEARS) - 1)
     statuses = {
         "employed": emp["employed"],
         "n_jobs": emp["n_jobs"],
@@ -140,16 +184,6 @@ def _chunk_tables(
         **npr_truth,
     }
     return tables, person, statuses
-
-
-class _PathsView:
-    def __init__(self, sub: dict[str, np.ndarray]) -> None:
-        self.aap = sub["aap"]
-        self.unemployment = sub["unemployment"]
-
-
-def paths_of(sub: dict[str, np.ndarray]) -> _PathsView:
-    return _PathsView(sub)
 
 
 def _participants(cohort: Cohort, width: int) -> pa.Array:
@@ -169,6 +203,49 @@ def _participants(cohort: Cohort, width: int) -> pa.Array:
     )
 
 
+def build_chunk(job: ChunkJob) -> ChunkOutput:
+    """One chunk of persons, as bytes per file (runs in a worker process)."""
+    params = job.params
+    seed_key = (params.seed, job.index)
+    trial = params.mode == "trial"
+    cohort = make_cohort(np.random.default_rng([*seed_key, 0]), job.first, job.size, trial)
+    tables, person, statuses = _chunk_tables(cohort, params, seed_key, job.width)
+    defect_rng = np.random.default_rng([*seed_key, 99])
+    unknown_next = [job.unknown_first]
+
+    def unknown_person_ids(count: int) -> pa.Array:
+        first = unknown_next[0]
+        if first + count > job.unknown_first + job.unknown_block:
+            raise RtwError("too many unknown_person rows for the id range; lower the rate")
+        unknown_next[0] += count
+        return fmt.person_ids(np.arange(first, first + count) - 1, job.width)
+
+    blocks = {}
+    for table in tables:
+        inline, tail = inject(table, params.defect_rates, defect_rng, unknown_person_ids)
+        blocks[table.source] = make_block(table, inline, tail)
+    truth_text = fmt.line_bytes(truth.lines(person, job.width, statuses))
+    output = ChunkOutput(
+        size=job.size,
+        persons_with_register_data=len(person),
+        participants=bytes(fmt.line_bytes(_participants(cohort, job.width))),
+        truth=gzip_member(truth_text, job.truth_level),
+        blocks=blocks,
+    )
+    if job.spill_dir is not None:
+        # hand large parts over as files rather than through a pipe
+        for source, block in blocks.items():
+            block.body = _spill(job.spill_dir / f"{job.index:06d}.{source}", block.body)
+        output.truth = _spill(job.spill_dir / f"{job.index:06d}.truth", output.truth)
+    return output
+
+
+def _spill(path: Path, data: bytes | Path) -> Path:
+    assert isinstance(data, bytes)
+    path.write_bytes(data)
+    return path
+
+
 def generate_delivery(
     out_dir: str | Path,
     persons: int | None = None,
@@ -177,12 +254,15 @@ def generate_delivery(
     defect_rates: dict[str, float] | None = None,
     compress_truth_level: int | None = None,
     progress: Callable[[int], None] | None = None,
+    workers: int | None = None,
 ) -> Summary:
     """Write a delivery into ``out_dir`` (created; existing delivery files are replaced).
 
     ``mode='trial'`` is the reference trial (410 persons unless ``persons`` says
     otherwise is refused); ``mode='population'`` takes any number of persons, written
-    in chunks. ``progress(n)`` is called with the persons done after each chunk.
+    in chunks, ``workers`` processes at a time (default: the CPUs, at most 2; the
+    output does not depend on it). ``progress(n)`` is called with the persons done
+    after each chunk.
     """
     started = time.perf_counter()
     if mode not in ("trial", "population"):
@@ -202,39 +282,45 @@ def generate_delivery(
         for suffix in (".csv", ".csv.gz"):
             (out / f"{name}{suffix}").unlink(missing_ok=True)
     width = person_width(n)
-    unknown_next = [9 * 10 ** (width - 1)]
+    chunk = n if mode == "trial" else params.chunk_persons
+    starts = list(range(0, n, chunk))
+    unknown_base = 9 * 10 ** (width - 1)
+    unknown_block = 10 ** (width - 1) // len(starts)
+    jobs = [
+        ChunkJob(
+            params=params,
+            index=index,
+            first=first,
+            size=min(chunk, n - first),
+            width=width,
+            unknown_first=unknown_base + index * unknown_block,
+            unknown_block=unknown_block,
+            truth_level=level,
+        )
+        for index, first in enumerate(starts)
+    ]
 
-    def unknown_person_ids(count: int) -> pa.Array:
-        first = unknown_next[0]
-        unknown_next[0] += count
-        return fmt.person_ids(np.arange(first, first + count) - 1, width)
-
-    files = {s: SourceFile(out, s, list(cols), compress=False) for s, cols in SOURCES.items()}
-    participants = open_text(out / "participants.csv", False)
+    files = {s: SourceFile(out, s, list(cols)) for s, cols in SOURCES.items()}
+    participants = open(out / "participants.csv", "wb")  # noqa: SIM115
     participants.write((";".join(PARTICIPANT_COLUMNS) + "\n").encode())
-    truth_file = open_text(out / "truth" / "person_month.csv.gz", True, level)
-    truth_file.write((";".join(truth.COLUMNS) + "\n").encode())
+    truth_file = open(out / "truth" / "person_month.csv.gz", "wb")  # noqa: SIM115
+    truth_file.write(gzip_member((";".join(truth.COLUMNS) + "\n").encode(), level))
     summary = Summary(out_dir=out, persons=n, persons_with_register_data=0)
 
-    chunk = n if mode == "trial" else params.chunk_persons
-    for index, first in enumerate(range(0, n, chunk)):
-        size = min(chunk, n - first)
-        seed_key = (seed, index)
-        cohort = make_cohort(np.random.default_rng([*seed_key, 0]), first, size, mode == "trial")
-        participants.write(fmt.line_bytes(_participants(cohort, width)))
-        tables, person, statuses = _chunk_tables(cohort, params, seed_key, width)
-        defect_rng = np.random.default_rng([*seed_key, 99])
-        for table in tables:
-            inline, tail = inject(table, rates, defect_rng, unknown_person_ids)
-            files[table.source].write(table, inline, tail)
-            files[table.source].write_entities(table)
-        truth_file.write(fmt.line_bytes(truth.lines(person, width, statuses)))
-        summary.persons_with_register_data += len(person)
+    for output in _run(jobs, workers, out / ".parts"):
+        participants.write(output.participants)
+        if isinstance(output.truth, Path):
+            append_file(truth_file, output.truth)
+        else:
+            truth_file.write(output.truth)
+        for source, block in output.blocks.items():
+            files[source].append(block)
+        summary.persons_with_register_data += output.persons_with_register_data
         if progress is not None:
-            progress(size)
+            progress(output.size)
 
-    close(participants)
-    close(truth_file)
+    participants.close()
+    truth_file.close()
     manifest_path = out / "truth" / "defects.csv"
     with open(manifest_path, "wb") as manifest:
         manifest.write(MANIFEST_HEADER.encode())
@@ -253,3 +339,36 @@ def generate_delivery(
         handle.write(json.dumps(effects, indent=2, sort_keys=True) + "\n")
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+def _run(jobs: list[ChunkJob], workers: int | None, spill_dir: Path) -> Iterator[ChunkOutput]:
+    """Chunk outputs in order; in worker processes when there are several chunks, at
+    most one chunk per worker ahead (memory stays bounded by the chunks in flight)."""
+    workers = workers or min(2, os.cpu_count() or 1)
+    if workers <= 1 or len(jobs) <= 1:
+        for job in jobs:
+            yield build_chunk(job)
+        return
+    spill_dir.mkdir(exist_ok=True)
+    jobs = [replace(job, spill_dir=spill_dir) for job in jobs]
+    try:
+        yield from _pool(jobs, workers)
+    finally:
+        shutil.rmtree(spill_dir, ignore_errors=True)
+
+
+def _pool(jobs: list[ChunkJob], workers: int) -> Iterator[ChunkOutput]:
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        pending: deque = deque()
+        queue = iter(jobs)
+        for job in queue:
+            pending.append(pool.submit(build_chunk, job))
+            if len(pending) >= workers:
+                break
+        while pending:
+            output = pending.popleft().result()
+            job = next(queue, None)
+            if job is not None:
+                pending.append(pool.submit(build_chunk, job))
+            yield output

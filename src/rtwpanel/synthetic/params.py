@@ -18,7 +18,7 @@ from rtwpanel.errors import RtwError
 # +-0.04 from seed to seed around the planted one.
 DEFAULT_SEED = 20131005
 TRIAL_PERSONS = 410
-CHUNK_PERSONS = 20_000
+CHUNK_PERSONS = 10_000
 
 # Row-level defects: injected as extra rows. Entity-level: rows written the faulty way.
 ROW_KINDS = (

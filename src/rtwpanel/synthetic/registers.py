@@ -47,7 +47,6 @@ def sosialhjelp(rng, social, person, width) -> Table:
             "belop": fmt.ints(amount),
         },
         person=person[rows],
-        keys=[t, nth],
         month_column="month",
     )
 
@@ -94,7 +93,6 @@ def tiltak(rng, programme, person, width) -> Table:
             "deltakerstatus": fmt.labels(status, STATUSES),
         },
         person=person[rows],
-        keys=[serial],
         key_column="deltakelse_id",
         date_column="fom_date",
         code_column="tiltakskode",
@@ -122,7 +120,6 @@ def utdanning(education_oct, nus, person, width) -> Table:
             "i_utdanning": fmt.ints(education_oct.ravel().astype(np.int64)),
         },
         person=person[rows],
-        keys=[year],
     )
 
 
@@ -142,22 +139,21 @@ def utdanning_forlop(rng, course, person, width) -> Table:
             "nus2000": fmt.labels(code, COURSE_CODES),
         },
         person=person[row],
-        keys=[fom],
         date_column="fom_date",
         span=("fom_date", "tom_date"),
         span_start=fom,
     )
 
 
-def inntekt(rng, paths, max_pct, person, width, dyn) -> Table:
+def inntekt(rng, aap, unemployment, max_pct, person, width, dyn) -> Table:
     """Pensionable income 2010-2014: pay for the months in work, AAP and
     unemployment benefit, with person-level wage levels."""
     n = max_pct.shape[0]
     wage = dyn.wage_per_month * rng.lognormal(-0.045, 0.3, n)
     monthly = (
         wage[:, None] * max_pct / 1000.0
-        + dyn.aap_per_month * paths.aap
-        + dyn.unemployment_per_month * paths.unemployment
+        + dyn.aap_per_month * aap
+        + dyn.unemployment_per_month * unemployment
     )
     yearly = monthly[:, :60].reshape(n, 5, 12).sum(axis=2)
     yearly = np.maximum(0, np.round(yearly * rng.lognormal(0, 0.1, (n, 5)))).astype(np.int64)
@@ -171,7 +167,6 @@ def inntekt(rng, paths, max_pct, person, width, dyn) -> Table:
             "pensjonsgivende_inntekt": fmt.ints(yearly.ravel()),
         },
         person=person[rows],
-        keys=[year],
     )
 
 
@@ -234,7 +229,6 @@ def npr(rng, rel, birth_year, person, width) -> tuple[Table, dict[str, np.ndarra
             "ut_date": fmt.dates(ut),
         },
         person=person[rows],
-        keys=[serial],
         key_column="episode_id",
         date_column="inn_date",
         code_column="kontakttype",

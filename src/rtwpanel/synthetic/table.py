@@ -1,4 +1,4 @@
-"""A source's sound rows of one chunk, as text columns with their sort keys."""
+"""A source's sound rows of one chunk as text columns, and helpers to build them."""
 
 from __future__ import annotations
 
@@ -19,16 +19,12 @@ class EntityDefect:
 
 @dataclass
 class Table:
-    """Sound rows of one source for one chunk of persons.
-
-    Rows are ordered on writing by ``person`` then ``keys``; the fields are the
-    text of each column in contract order.
-    """
+    """Sound rows of one source for one chunk of persons, in file order (by person,
+    then the source's key); the fields are the text of each column."""
 
     source: str
     fields: dict[str, pa.Array]
     person: np.ndarray
-    keys: list[np.ndarray]
     key_column: str | None = None  # entity key named in the defect manifest
     date_column: str | None = None  # target of bad_date
     month_column: str | None = None  # target of bad_month

@@ -1,16 +1,19 @@
-"""Writing a delivery: per-source files appended chunk by chunk, the manifest,
-and unknown-person rows held back to the end of each file.
+"""Writing a delivery: each chunk of persons becomes a block of bytes per file
+(built in a worker), and the blocks are appended in person order.
 
-Each chunk's rows are sorted by person then keys; chunks come in person order,
-so every file is sorted as a whole. Defect line numbers are physical lines
-(header = 1), known once the chunk is sorted.
+Within a chunk, the sound rows come in file order and each defect row follows
+the row it copies; unknown-person rows are held back to the end of the file,
+after every participant. Defect line numbers are physical lines (header = 1),
+fixed when the block is appended.
 """
 
 from __future__ import annotations
 
 import gzip
 import io
+import os
 import shutil
+from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
@@ -24,104 +27,158 @@ from rtwpanel.synthetic.table import Table
 MANIFEST_HEADER = "source;line;kind;key;column;detail\n"
 
 
-def open_text(path: Path, compress: bool, level: int = 6) -> BinaryIO:
-    """A binary file; gzip without a timestamp or name so the bytes are reproducible."""
-    raw = open(path, "wb")  # noqa: SIM115 - closed by the caller
-    if not compress:
-        return raw
-    return gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0, compresslevel=level)
+def gzip_member(data: bytes | memoryview, level: int) -> bytes:
+    """One gzip member without timestamp or name: reproducible bytes. Members
+    concatenate into a valid gzip file."""
+    buffer = io.BytesIO()
+    with gzip.GzipFile(filename="", mode="wb", fileobj=buffer, mtime=0, compresslevel=level) as gz:
+        gz.write(data)
+    return buffer.getvalue()
 
 
-def close(handle: BinaryIO) -> None:
-    handle.close()
-    if isinstance(handle, gzip.GzipFile) and handle.fileobj is not None:
-        handle.fileobj.close()
+@dataclass
+class ManifestPart:
+    """Manifest rows of defect rows, line numbers relative to their block."""
+
+    line: np.ndarray
+    kind: pa.Array
+    key: pa.Array
+    column: pa.Array
+    detail: pa.Array
+
+    @classmethod
+    def of(cls, rows: DefectRows, line: np.ndarray) -> ManifestPart:
+        return cls(line, rows.kind, rows.key, rows.column, rows.detail)
+
+    def text(self, source: str, first_line: int) -> memoryview:
+        n = len(self.line)
+        return fmt.line_bytes(
+            fmt.join_lines(
+                [
+                    fmt.labels(np.zeros(n, np.int64), [source]),
+                    fmt.ints(self.line + first_line),
+                    self.kind,
+                    self.key,
+                    self.column,
+                    self.detail,
+                ]
+            )
+        )
+
+
+def append_file(handle: BinaryIO, part: Path) -> None:
+    """Append a part file to an open file (in the kernel where it can), then delete it."""
+    handle.flush()
+    with open(part, "rb") as src:
+        size = os.fstat(src.fileno()).st_size
+        copied = 0
+        try:
+            while copied < size:
+                n = os.copy_file_range(src.fileno(), handle.fileno(), size - copied)
+                if n == 0:
+                    break
+                copied += n
+        except (AttributeError, OSError):
+            src.seek(copied)
+            handle.seek(0, os.SEEK_END)
+            shutil.copyfileobj(src, handle, 1 << 22)
+    part.unlink()
+
+
+@dataclass
+class Block:
+    """One source's part of one chunk, ready to append: the text itself, or the part
+    file holding it (written by a worker process)."""
+
+    body: bytes | Path
+    n_lines: int
+    manifest: ManifestPart | None
+    tail: bytes
+    tail_manifest: ManifestPart | None
+    entities: bytes
+
+
+def make_block(table: Table, inline: DefectRows | None, tail: DefectRows | None) -> Block:
+    names = list(table.fields)
+    lines = fmt.join_lines([table.fields[n] for n in names])
+    n_sound = len(table)
+    manifest = None
+    if inline is not None:
+        # sound row i goes to 2i, a defect row copying row i to 2i + 1
+        slot = np.concatenate([2 * np.arange(n_sound), 2 * inline.after + 1])
+        order = np.argsort(slot, kind="stable")
+        position = np.empty(len(order), dtype=np.int64)
+        position[order] = np.arange(len(order))
+        lines = pa.concat_arrays([lines, inline.lines]).take(pa.array(order))
+        manifest = ManifestPart.of(inline, position[n_sound:])
+    entity_parts = []
+    for defect in table.entity_defects:
+        n = len(defect.key)
+        if n:
+            blank = pa.nulls(n, pa.string())
+            kind = fmt.labels(np.zeros(n, np.int64), [defect.kind])
+            source = fmt.labels(np.zeros(n, np.int64), [table.source])
+            entity_parts.append(
+                bytes(
+                    fmt.line_bytes(
+                        fmt.join_lines([source, blank, kind, defect.key, blank, defect.detail])
+                    )
+                )
+            )
+    return Block(
+        body=bytes(fmt.line_bytes(lines)),
+        n_lines=len(lines),
+        manifest=manifest,
+        tail=bytes(fmt.line_bytes(tail.lines)) if tail is not None else b"",
+        tail_manifest=ManifestPart.of(tail, np.arange(len(tail.lines)))
+        if tail is not None
+        else None,
+        entities=b"".join(entity_parts),
+    )
 
 
 class SourceFile:
-    """One raw file being written, with its held-back tail and manifest parts."""
+    """One raw file being appended to, with its held-back tail and manifest parts."""
 
-    def __init__(self, directory: Path, source: str, columns: list[str], compress: bool) -> None:
+    def __init__(self, directory: Path, source: str, columns: list[str]) -> None:
         self.source = source
-        self.columns = columns
-        suffix = ".csv.gz" if compress else ".csv"
-        self.path = directory / f"{source}{suffix}"
-        self.handle = open_text(self.path, compress)
+        self.path = directory / f"{source}.csv"
+        self.handle = open(self.path, "wb")  # noqa: SIM115 - closed in finish()
         self.handle.write((";".join(columns) + "\n").encode())
         self.lines = 1
-        self.tail = io.BytesIO()  # unknown-person rows (small: a rate of the rows)
-        self.tail_manifest: list[DefectRows] = []
-        self.manifest = open_text(directory / f".{source}.manifest.tmp", False)
-        self.entities = open_text(directory / f".{source}.entities.tmp", False)
+        self.tail = open(directory / f".{source}.tail.tmp", "w+b")  # noqa: SIM115
         self.tail_lines = 0
+        self.tail_manifest: list[tuple[int, ManifestPart]] = []
+        self.manifest = open(directory / f".{source}.manifest.tmp", "w+b")  # noqa: SIM115
+        self.entities = open(directory / f".{source}.entities.tmp", "w+b")  # noqa: SIM115
 
-    def write(self, table: Table, inline: DefectRows | None, tail: DefectRows | None) -> None:
-        names = self.columns
-        lines = fmt.join_lines([table.fields[n] for n in names])
-        person, keys = table.person, table.keys
-        tiebreak = np.zeros(len(table), dtype=np.int64)
-        if inline is not None:
-            lines = pa.concat_arrays([lines, inline.lines])
-            person = np.concatenate([person, inline.person])
-            keys = [np.concatenate([a, b]) for a, b in zip(keys, inline.keys, strict=True)]
-            tiebreak = np.concatenate([tiebreak, inline.tiebreak])
-        order = np.lexsort([tiebreak, *reversed(keys), person])
-        self.handle.write(fmt.line_bytes(lines.take(pa.array(order))))
-        if inline is not None:
-            position = np.empty(len(order), dtype=np.int64)
-            position[order] = np.arange(len(order))
-            line_no = self.lines + 1 + position[len(table) :]
-            self._manifest(self.manifest, inline, line_no)
-        self.lines += len(order)
-        if tail is not None:
-            self.tail.write(fmt.line_bytes(tail.lines))
-            self.tail_manifest.append(tail)
-
-    def _manifest(self, handle: BinaryIO, rows: DefectRows, line_no: np.ndarray) -> None:
-        order = np.argsort(line_no, kind="stable")
-        n = len(line_no)
-        out = fmt.join_lines(
-            [
-                pa.array([self.source] * n),
-                fmt.ints(line_no),
-                pa.array(rows.kind),
-                rows.key,
-                rows.column,
-                rows.detail,
-            ]
-        ).take(pa.array(order))
-        handle.write(fmt.line_bytes(out))
-
-    def write_entities(self, table: Table) -> None:
-        for defect in table.entity_defects:
-            n = len(defect.key)
-            if n == 0:
-                continue
-            out = fmt.join_lines(
-                [
-                    pa.array([self.source] * n),
-                    pa.nulls(n, pa.string()),
-                    pa.array([defect.kind] * n),
-                    defect.key,
-                    pa.nulls(n, pa.string()),
-                    defect.detail,
-                ]
-            )
-            self.entities.write(fmt.line_bytes(out))
+    def append(self, block: Block) -> None:
+        if isinstance(block.body, Path):
+            append_file(self.handle, block.body)
+        else:
+            self.handle.write(block.body)
+        if block.manifest is not None:
+            self.manifest.write(block.manifest.text(self.source, self.lines + 1))
+        self.lines += block.n_lines
+        if block.tail_manifest is not None:
+            self.tail_manifest.append((self.tail_lines, block.tail_manifest))
+            self.tail.write(block.tail)
+            self.tail_lines += len(block.tail_manifest.line)
+        self.entities.write(block.entities)
 
     def finish(self, manifest: BinaryIO) -> int:
-        """Append the tail, close the file, and copy this source's manifest rows out."""
-        self.handle.write(self.tail.getvalue())
-        line = self.lines + 1
-        for rows in self.tail_manifest:
-            n = len(rows.lines)
-            self._manifest(self.manifest, rows, np.arange(line, line + n))
-            line += n
-        self.lines = line - 1
-        close(self.handle)
+        """Append the tail, close the file, copy this source's manifest rows out;
+        the number of data rows."""
+        for offset, part in self.tail_manifest:
+            self.manifest.write(part.text(self.source, self.lines + 1 + offset))
+        self.tail.seek(0)
+        shutil.copyfileobj(self.tail, self.handle)
+        self.lines += self.tail_lines
+        self.handle.close()
         for part in (self.manifest, self.entities):
+            part.seek(0)
+            shutil.copyfileobj(part, manifest)
+        for part in (self.tail, self.manifest, self.entities):
             part.close()
-            with open(part.name, "rb") as src:
-                shutil.copyfileobj(src, manifest)
             Path(part.name).unlink()
-        return self.lines - 1  # data rows
+        return self.lines - 1
