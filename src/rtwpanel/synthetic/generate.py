@@ -225,6 +225,8 @@ def build_chunk(job: ChunkJob) -> ChunkOutput:
         inline, tail = inject(table, params.defect_rates, defect_rng, unknown_person_ids)
         blocks[table.source] = make_block(table, inline, tail)
     truth_text = fmt.line_bytes(truth.lines(person, job.width, statuses))
+    if job.index == 0:  # the header goes into the first gzip member
+        truth_text = (";".join(truth.COLUMNS) + "\n").encode() + truth_text
     output = ChunkOutput(
         size=job.size,
         persons_with_register_data=len(person),
@@ -304,7 +306,6 @@ def generate_delivery(
     participants = open(out / "participants.csv", "wb")  # noqa: SIM115
     participants.write((";".join(PARTICIPANT_COLUMNS) + "\n").encode())
     truth_file = open(out / "truth" / "person_month.csv.gz", "wb")  # noqa: SIM115
-    truth_file.write(gzip_member((";".join(truth.COLUMNS) + "\n").encode(), level))
     summary = Summary(out_dir=out, persons=n, persons_with_register_data=0)
 
     for output in _run(jobs, workers, out / ".parts"):
