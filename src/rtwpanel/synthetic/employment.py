@@ -109,7 +109,14 @@ def build(
 
     # entity-level defects on relationships that ended inside the window
     ended = ~rel.ongoing
-    missing_end = ended & (rel.last + 3 <= T - 2) & (rng.random(m) < rates["aa_missing_end"])
+    # a missing end: the last registration must fall before the window's last month
+    # (else the relationship looks ongoing) and the stipulated end inside the window
+    missing_end = (
+        ended
+        & (rel.last >= 3)
+        & (rel.last + 3 <= T - 2)
+        & (rng.random(m) < rates["aa_missing_end"])
+    )
     after_end = (
         ended
         & ~missing_end
