@@ -31,6 +31,7 @@ GRID_ANCHOR = cal.day("2009-12-28")  # a Monday: payment periods run two weeks f
 AAP_START = cal.day("2010-03-01")
 UFORETRYGD_FROM = cal.month_index(2015, 1)
 CORRECTED_SHARE = 0.01
+DAY_OFFSET = cal.day("1990-01-01")  # day numbers of the window fit in 16 bits after it
 
 
 def _fortnightly(rng, state, code_of_row, amount_of_row):
@@ -105,7 +106,9 @@ def build(
     in_pair[corrected] = True
     in_pair[len(in_pair) - 2 * len(corrected) :] = True
 
-    order = np.lexsort([step, code, fom, rows])
+    # by person, first day, code, step: one integer key sorts faster than lexsort
+    key = (((rows << 16) | (fom - DAY_OFFSET)) << 3 | code) << 2 | step
+    order = np.argsort(key, kind="stable")
     rows, code, fom, tom, amount, in_pair = (
         a[order] for a in (rows, code, fom, tom, amount, in_pair)
     )

@@ -10,6 +10,7 @@ from rtwpanel.synthetic.table import Table, expand, rank_within, runs
 
 T = cal.N_MONTHS
 LAST_DECEMBER = cal.month_index(2015, 12)  # social assistance, NPR, education to 2015
+DAY_OFFSET = cal.day("1990-01-01")  # day numbers of the window fit in 16 bits after it
 PROGRAMMES = (
     "ABIST", "APS", "PRAKSORD", "ARBFORB", "AVKLARAG", "INDOPPFAG",
     "GRUPPEAMO", "GRUFAGYRKE", "LONNTILS", "VASV",
@@ -216,7 +217,8 @@ def npr(rng, rel, birth_year, person, width) -> tuple[Table, dict[str, np.ndarra
     inn = np.concatenate([inn, s_inn])
     ut = np.concatenate([ut, s_ut])
     kind = np.concatenate([kind, np.full(len(s_row), 4)])
-    order = np.lexsort([kind, inn, rows])
+    key = ((rows << 16) | (inn - DAY_OFFSET)) << 3 | kind  # person, day, type
+    order = np.argsort(key, kind="stable")
     rows, inn, ut, kind = rows[order], inn[order], ut[order], kind[order]
     serial = rank_within(rows)
     table = Table(

@@ -23,24 +23,69 @@ TO_DECEMBER_2015 = {
     "npr_phv_dag", "npr_phv_dogn_days",
 }  # fmt: skip
 
-_FLAG = pa.array(["0", "1"])
+FLAGS = (
+    "sick_listed", "on_aap", "on_disability", "on_unemployment_benefit", "in_programme",
+    "in_education_oct", "in_education_course",
+)  # fmt: skip
+NPR_COUNTS = ("npr_avtalespesialist", "npr_bup", "npr_phv_poli", "npr_phv_dag")
+MAX_JOBS = 8
+MAX_COUNT = 4  # NPR contacts per month and type held in the lookup; more are formatted
+MAX_NIGHTS = 32
+
+
+def _blocks() -> tuple[pa.Array, pa.Array, pa.Array]:
+    """Text of column groups by code, so a month's line is a few lookups, not 18
+    formatted fields: employment (n_jobs, percent), flags, NPR."""
+    pct = [f"{t // 10}" if t % 10 == 0 else f"{t // 10}.{t % 10}" for t in range(1001)]
+    employment = [f"{int(j > 0)};{j};{p}" for j in range(MAX_JOBS) for p in pct]
+    flags = []
+    for social in ("0", "1", ""):  # on_social_assistance: 0, 1, unobserved
+        for bits in range(2 ** len(FLAGS)):
+            values = [str(bits >> i & 1) for i in range(len(FLAGS))]
+            values.insert(FLAGS.index("in_programme"), social)
+            flags.append(";".join(values))
+    npr = [
+        ";".join([*(str(code // MAX_COUNT**i % MAX_COUNT) for i in range(4)), str(nights)])
+        for nights in range(MAX_NIGHTS)
+        for code in range(MAX_COUNT**4)
+    ]
+    npr.append(";;;;")  # unobserved
+    return pa.array(employment), pa.array(flags), pa.array(npr)
+
+
+_EMPLOYMENT, _FLAGS, _NPR = _blocks()
 
 
 def lines(person: np.ndarray, width: int, statuses: dict[str, np.ndarray]) -> pa.Array:
     """One line per person and month (person-major), columns as COLUMNS."""
     n = len(person)
-    month = np.tile(np.arange(T), n)
     late = np.tile(np.arange(T) > LAST_DECEMBER, n)
-    fields = [fmt.person_ids(np.repeat(person, T), width), fmt.months(month)]
-    for name in COLUMNS[2:]:
-        values = np.asarray(statuses[name]).reshape(-1)
-        if name == "max_stillingsprosent":
-            text = fmt.percent(values)
-        elif values.dtype == bool:
-            text = _FLAG.take(pa.array(values.astype(np.int8)))
-        else:
-            text = fmt.ints(values)
-        if name in TO_DECEMBER_2015:
-            text = pc.if_else(pa.array(late), pa.scalar(None, pa.string()), text)
-        fields.append(text)
+    fields = [fmt.person_ids(np.repeat(person, T), width), fmt.months(np.tile(np.arange(T), n))]
+
+    n_jobs = np.asarray(statuses["n_jobs"]).reshape(-1)
+    pct = np.asarray(statuses["max_stillingsprosent"]).reshape(-1)
+    if n_jobs.max(initial=0) >= MAX_JOBS:
+        raise ValueError("more simultaneous jobs than the truth lookup holds")
+    fields.append(_EMPLOYMENT.take(pa.array(n_jobs * 1001 + pct)))
+
+    code = np.zeros(n * T, dtype=np.int64)
+    for i, name in enumerate(FLAGS):
+        code |= np.asarray(statuses[name]).reshape(-1).astype(np.int64) << i
+    social = np.asarray(statuses["on_social_assistance"]).reshape(-1).astype(np.int64)
+    code += np.where(late, 2, social) << len(FLAGS)
+    fields.append(_FLAGS.take(pa.array(code)))
+
+    counts = [np.asarray(statuses[name]).reshape(-1) for name in NPR_COUNTS]
+    nights = np.asarray(statuses["npr_phv_dogn_days"]).reshape(-1)
+    code = sum(c * MAX_COUNT**i for i, c in enumerate(counts)) + nights * MAX_COUNT**4
+    many = (np.max(counts, axis=0) >= MAX_COUNT) | (nights >= MAX_NIGHTS)
+    code = np.where(late, len(_NPR) - 1, np.where(many, 0, code))
+    npr = _NPR.take(pa.array(code))
+    many &= ~late
+    if many.any():  # rare busy months, formatted one field at a time
+        rows = np.flatnonzero(many)
+        text = fmt.join_lines([fmt.ints(c[rows]) for c in [*counts, nights]])
+        text = pc.utf8_slice_codeunits(text, 0, -1)  # without the newline
+        npr = pc.replace_with_mask(npr, pa.array(many), text)
+    fields.append(npr)
     return fmt.join_lines(fields)
