@@ -34,6 +34,7 @@ import psutil
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 BENCH_DIR = PROJECT_DIR / "benchmarks"
 GB = 1024**3
+MEMORY_FLOOR = 1.0 * GB
 
 
 @dataclass
@@ -82,8 +83,10 @@ def run_measured(spec_path: Path) -> int:
     while child.poll() is None:
         with contextlib.suppress(psutil.Error):
             polled = max(polled, _tree_rss(watched))
-        if polled > spec["memory_limit"]:
+        low = psutil.virtual_memory().available < spec.get("memory_floor", 0)
+        if polled > spec["memory_limit"] or low:
             # Stop before the machine swaps or the OOM killer picks a neighbour.
+            print(f"bench: stopped at {polled / GB:.1f} GB (machine low: {low})", file=log)
             for member in [*watched.children(recursive=True), watched]:
                 with contextlib.suppress(psutil.Error):
                     member.kill()
@@ -123,6 +126,8 @@ def measure(
         "log": str(log_path),
         "result": str(result_path),
         "memory_limit": int(memory_limit),
+        # Other processes share the machine: stop when less than this is left.
+        "memory_floor": int(MEMORY_FLOOR),
     }
     spec_path.write_text(json.dumps(spec))
     print(f"  {name}: {' '.join(command[:4])} ...", flush=True)

@@ -6,7 +6,21 @@ import argparse
 import time
 from pathlib import Path
 
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
 from pandas_reference.panel import build_panel
+
+
+def write_parquet(panel: pd.DataFrame, path: Path, rows_per_group: int = 5_000_000) -> None:
+    """Write in row groups, so the Arrow copy of a big panel is one group at a time."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    schema = pa.Schema.from_pandas(panel.iloc[:0], preserve_index=False)
+    with pq.ParquetWriter(path, schema) as writer:
+        for start in range(0, len(panel), rows_per_group):
+            part = panel.iloc[start : start + rows_per_group]
+            writer.write_table(pa.Table.from_pandas(part, schema=schema, preserve_index=False))
 
 
 def main() -> int:
@@ -19,8 +33,7 @@ def main() -> int:
     panel = build_panel(args.raw_dir, use_certificates=not args.no_certificates)
     built = time.monotonic() - started
     if args.out:
-        args.out.parent.mkdir(parents=True, exist_ok=True)
-        panel.to_parquet(args.out, index=False)
+        write_parquet(panel, args.out)
     print(f"panel_rows={len(panel)} build_seconds={built:.1f}", flush=True)
     return 0
 

@@ -102,13 +102,12 @@ def build_panel(
 
     people = participants.set_index("person_id").loc[panel_persons]
     people["education_level"] = education_level_at(participants, utdanning).reindex(people.index)
-    frame = _person_columns(people, spine)
-    for name, values in columns.items():
-        frame[name] = values
-    return frame[PANEL_COLUMNS]
+    # Assemble once, in contract order, without copying the (large) columns again.
+    columns |= _person_columns(people, spine)
+    return pd.DataFrame({name: columns[name] for name in PANEL_COLUMNS}, copy=False)
 
 
-def _person_columns(people: pd.DataFrame, spine: Spine) -> pd.DataFrame:
+def _person_columns(people: pd.DataFrame, spine: Spine) -> statuses.Columns:
     """Month and person attributes of every panel row."""
     n = spine.n_months
     months = spine.row_month
@@ -122,8 +121,7 @@ def _person_columns(people: pd.DataFrame, spine: Spine) -> pd.DataFrame:
         per_person = pd.Categorical(values)
         return pd.Categorical.from_codes(np.repeat(per_person.codes, n), per_person.categories)
 
-    frame = pd.DataFrame(
-        {
+    return {
             "person_id": pd.Categorical.from_codes(
                 np.repeat(np.arange(len(people)), n), categories=people.index
             ),
@@ -142,6 +140,4 @@ def _person_columns(people: pd.DataFrame, spine: Spine) -> pd.DataFrame:
             ),
             "diagnosis_group": category(people["diagnosis_group"]),
             "education_level": category(people["education_level"]),
-        }
-    )  # fmt: skip
-    return frame
+    }  # fmt: skip

@@ -11,9 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
-from pandas_reference.raw import read_rows
+from pandas_reference.raw import read_chunks
 from pandas_reference.reference_data import (
     AA_TYPES,
     ARMS,
@@ -85,14 +86,28 @@ RULES: dict[str, SourceRules] = {
         start_end=("start_date", "end_date"),
     ),
     "ytelser": SourceRules(
-        columns=["person_id", "utbetaling_id", "ytelse", "fom_date", "tom_date", "belop"],
+        columns=[
+            "person_id",
+            "utbetaling_id",
+            "ytelse",
+            "fom_date",
+            "tom_date",
+            "belop",
+        ],
         dates=["fom_date", "tom_date"],
         integers=["belop"],
         codes={"ytelse": frozenset(YTELSE_STATUS)},
         start_end=("fom_date", "tom_date"),
     ),
     "sykepenger": SourceRules(
-        columns=["person_id", "sykefravaer_id", "fom_date", "tom_date", "grad", "diagnose"],
+        columns=[
+            "person_id",
+            "sykefravaer_id",
+            "fom_date",
+            "tom_date",
+            "grad",
+            "diagnose",
+        ],
         optional=frozenset({"diagnose"}),
         dates=["fom_date", "tom_date"],
         integers=["grad"],
@@ -176,8 +191,10 @@ def parse_numbers(text: pd.Series, pattern: str, dtype: str) -> pd.Series:
     return pd.to_numeric(text.where(text.str.fullmatch(pattern)), errors="coerce").astype(dtype)
 
 
-def typed_rows(raw: pd.DataFrame, rules: SourceRules, persons: pd.Index | None) -> pd.DataFrame:
-    """Type the text rows and keep only those free of row-level defects."""
+def typed_rows(
+    raw: pd.DataFrame, rules: SourceRules, persons: pd.Index | None
+) -> tuple[pd.DataFrame, np.ndarray]:
+    """Type the text rows; return them with the mask of rows free of row-level defects."""
     out = pd.DataFrame(index=raw.index)
     bad = pd.Series(False, index=raw.index)
     for column in rules.columns:
@@ -197,18 +214,21 @@ def typed_rows(raw: pd.DataFrame, rules: SourceRules, persons: pd.Index | None) 
             out[column] = parse_numbers(text, _NUMBER, "Float64")
         elif column in rules.flags:
             out[column] = text.map({"0": 0, "1": 1}).astype("Int8")
+        elif column in rules.codes:
+            # a code list is small: categories keep a big file's codes compact
+            known = rules.codes[column]
+            out[column] = text.where(text.isin(known)).astype(pd.CategoricalDtype(sorted(known)))
         else:
             out[column] = text.where(~empty)
-        if column in rules.codes:
-            bad |= ~empty & ~text.isin(rules.codes[column])
-        # a non-empty field that did not parse
+        # a non-empty field that did not parse (or a code not in its list)
         bad |= ~empty & out[column].isna()
     if rules.start_end:
         start, end = rules.start_end
         bad |= out[end] < out[start]
     if rules.known_person and persons is not None:
         bad |= ~raw["person_id"].isin(persons)
-    return out[~bad].reset_index(drop=True)
+    sound = ~bad.to_numpy()
+    return out[sound], sound
 
 
 def drop_cancelled_payments(payments: pd.DataFrame) -> pd.DataFrame:
@@ -226,6 +246,18 @@ def drop_cancelled_payments(payments: pd.DataFrame) -> pd.DataFrame:
 
 
 def load_source(raw_dir: Path, name: str, persons: pd.Index | None = None) -> pd.DataFrame:
-    """The typed, sound rows of one source."""
+    """The typed, sound rows of one source, in file order, exact copies dropped."""
     rules = RULES[name]
-    return typed_rows(read_rows(raw_dir, name, rules.columns), rules, persons)
+    parts, hashes = [], []
+    for text, line_hashes in read_chunks(raw_dir, name, rules.columns):
+        typed, sound = typed_rows(text, rules, persons)
+        parts.append(typed)
+        hashes.append(line_hashes[sound])
+    if not parts:
+        empty = pd.DataFrame({c: pd.Series([], dtype="str") for c in rules.columns})
+        return typed_rows(empty, rules, persons)[0]
+    rows = pd.concat(parts, ignore_index=True)
+    # Both copies of a duplicated line are sound or both are not: dropping copies after
+    # the checks is the same as before them.
+    first_copy = ~pd.Series(np.concatenate(hashes)).duplicated().to_numpy()
+    return rows[first_copy].reset_index(drop=True)

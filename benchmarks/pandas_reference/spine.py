@@ -82,7 +82,11 @@ class Spine:
         hi = np.minimum(month_number(end).to_numpy(dtype="float64", na_value=np.nan), self.last)
         hi = np.where(np.isnan(hi), self.last, hi)
         keep = (position >= 0) & (lo <= hi)
-        lo, hi, position = lo[keep].astype("int64"), hi[keep].astype("int64"), position[keep]
+        lo, hi, position = (
+            lo[keep].astype("int64"),
+            hi[keep].astype("int64"),
+            position[keep],
+        )
         labels = person_ids.index.to_numpy()[keep]
         lengths = hi - lo + 1
         which = np.repeat(np.arange(len(lo)), lengths)

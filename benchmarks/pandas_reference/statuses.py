@@ -10,7 +10,13 @@ from pandas_reference.reference_data import (
     TILTAK_NOT_PARTICIPATING,
     YTELSE_STATUS,
 )
-from pandas_reference.spine import Spine, month_end, month_number, month_start, status_column
+from pandas_reference.spine import (
+    Spine,
+    month_end,
+    month_number,
+    month_start,
+    status_column,
+)
 
 Columns = dict[str, pd.api.extensions.ExtensionArray]
 Coverage = tuple[int, int]
@@ -79,7 +85,9 @@ def certificate_episodes(certificates: pd.DataFrame) -> pd.DataFrame:
 def unmatched_episodes(episodes: pd.DataFrame, spells: pd.DataFrame) -> pd.DataFrame:
     """Certificate episodes that overlap no register spell (their own days count)."""
     pairs = episodes.reset_index(names="episode").merge(
-        spells[["person_id", "fom_date", "tom_date"]], on="person_id", suffixes=("", "_spell")
+        spells[["person_id", "fom_date", "tom_date"]],
+        on="person_id",
+        suffixes=("", "_spell"),
     )
     overlapping = pairs[
         (pairs["fom_date"] <= pairs["tom_date_spell"])
@@ -106,7 +114,11 @@ def sick_leave(
     code = pd.concat([certificate, register * 2]).groupby(level=0).max()
     codes = status_column(code, spine, observed)
     source = pd.Categorical.from_codes(
-        np.where(codes.to_numpy(dtype="int8", na_value=0) == 2, 0, np.where(codes == 1, 1, -1)),
+        np.where(
+            codes.to_numpy(dtype="int8", na_value=0) == 2,
+            0,
+            np.where(codes == 1, 1, -1),
+        ),
         categories=["register", "certificate"],
     )
     return {"sick_listed": (codes > 0).astype("Int8"), "sick_listed_source": source}

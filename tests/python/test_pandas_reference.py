@@ -364,3 +364,14 @@ def test_same_panel_as_the_warehouse_on_a_generated_population(tmp_path: Path) -
     warehouse = warehouse_panel(raw_dir, tmp_path / "rtw.duckdb")
     assert len(warehouse) > 200_000
     assert_same_panel(build_panel(raw_dir), warehouse)
+
+
+def test_reading_in_chunks_gives_the_same_panel(
+    tmp_path: Path, hand_panel: pd.DataFrame, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pandas_reference import raw
+
+    # Three lines per chunk: duplicates and reversals now sit in different chunks.
+    monkeypatch.setattr(raw, "CHUNK_LINES", 3)
+    chunked = build_panel(write_delivery(tmp_path, DELIVERY))
+    pd.testing.assert_frame_equal(chunked, hand_panel)
