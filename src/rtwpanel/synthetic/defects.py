@@ -18,11 +18,12 @@ from rtwpanel.synthetic.table import Table, stochastic_round
 
 BAD_DATES = ("20131332", "2013-05-01", "0", "20130230", "2013051")
 BAD_MONTHS = ("201313", "201300", "2013-05", "13")
+# codes outside the reference lists under any spelling (no case or accent variants)
 BAD_CODES = {
-    "ytelse": ("BARNETRYGD", "KONTANTSTOTTE", "aap"),
-    "tiltakskode": ("JOBBKLUBB", "XYZ", "abist"),
-    "kontakttype": ("somatikk", "tsb_poli", "PHV_POLI"),
-    "arbeidsforhold_type": ("pensjon", "ukjent", "Ordinaert"),
+    "ytelse": ("BARNETRYGD", "KONTANTSTOTTE", "GRUNNSTONAD"),
+    "tiltakskode": ("JOBBKLUBB", "MENTOR", "XYZ"),
+    "kontakttype": ("somatikk", "tsb_poli", "rus_dogn"),
+    "arbeidsforhold_type": ("pensjon", "ukjent", "oppdrag"),
 }
 
 
