@@ -88,6 +88,20 @@ KEYS = {
     "participants": ("person_id",),
 }
 
+ORDER = {
+    "aa_arbeidsforhold": ("person_id", "arbeidsforhold_id", "reg_month"),
+    "ytelser": ("person_id", "utbetaling_id"),
+    "sykepenger": ("person_id", "sykefravaer_id"),
+    "sykmeldinger": ("person_id", "sykmelding_id"),
+    "sosialhjelp": ("person_id", "month"),
+    "tiltak": ("person_id", "deltakelse_id"),
+    "utdanning": ("person_id", "year"),
+    "utdanning_forlop": ("person_id", "fom_date"),
+    "inntekt": ("person_id", "year"),
+    "npr": ("person_id", "episode_id"),
+    "participants": ("person_id",),
+}
+
 
 def parse_date(text: str) -> date | None:
     if len(text) != 8 or not text.isdigit():
@@ -398,6 +412,10 @@ def test_sound_rows_conform_to_the_contract(defective: Delivery) -> None:
         persons = [line.split(";")[0] for line in defective.lines[name][1:]]
         if name != "coverage":
             assert persons == sorted(persons), name
+        # and within a person by the source's key
+        if name in ORDER:
+            keys = [tuple(r[c] for c in ORDER[name]) for r in rows]
+            assert keys == sorted(keys), name
 
 
 def test_defect_rows_break_the_contract_as_the_manifest_says(defective: Delivery) -> None:
