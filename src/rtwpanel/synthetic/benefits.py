@@ -34,7 +34,12 @@ CORRECTED_SHARE = 0.01
 DAY_OFFSET = cal.day("1990-01-01")  # day numbers of the window fit in 16 bits after it
 
 
-def _fortnightly(rng, state, code_of_row, amount_of_row):
+def _fortnightly(
+    rng: np.random.Generator,
+    state: np.ndarray,
+    code_of_row: np.ndarray,
+    amount_of_row: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """14-day payments covering each run of months in ``state``."""
     row, first, last = runs(state)
     u = rng.random((2, len(row)))

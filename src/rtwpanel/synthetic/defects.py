@@ -7,6 +7,7 @@ alike and no defect row duplicates another defect.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -61,7 +62,7 @@ def inject(
     table: Table,
     rates: dict[str, float],
     rng: np.random.Generator,
-    unknown_person_ids,
+    unknown_person_ids: Callable[[int], pa.Array],
 ) -> tuple[DefectRows | None, DefectRows | None]:
     """Defect rows to interleave with the table's rows (ordered by the row they copy),
     and unknown-person rows (written at the end of the file, after every participant).
@@ -81,7 +82,7 @@ def inject(
         total = sum(counts)
     chosen = copyable[rng.choice(len(copyable), size=total, replace=False)]
     names = list(table.fields)
-    parts: list[tuple[str, str | None, np.ndarray, pa.Array, pa.Array]] = []
+    parts: list[tuple[str, str | None, np.ndarray, pa.Array, pa.Array, pa.Array]] = []
     at = 0
     for (kind, column), count in zip(kinds, counts, strict=True):
         idx = np.sort(chosen[at : at + count])
@@ -125,7 +126,7 @@ def inject(
         )
         parts.append((kind, column, idx, lines, key, detail))
 
-    def combine(selected) -> DefectRows | None:
+    def combine(selected: list) -> DefectRows | None:
         if not selected:
             return None
         idx = np.concatenate([p[2] for p in selected])

@@ -33,7 +33,9 @@ class Relationships:
         self.__dict__.update(arrays)
 
 
-def _relationships(rng: np.random.Generator, work: np.ndarray, extra_rate: float = 0.05):
+def _relationships(
+    rng: np.random.Generator, work: np.ndarray, extra_rate: float = 0.05
+) -> Relationships:
     n = work.shape[0]
     row, first, last = runs(work)
     # a second job inside some runs of three months or more

@@ -6,7 +6,11 @@ import numpy as np
 
 from rtwpanel.synthetic import calendar as cal
 from rtwpanel.synthetic import fmt
+from rtwpanel.synthetic.params import Dynamics
 from rtwpanel.synthetic.table import Table, expand, rank_within, runs
+
+Array = np.ndarray
+Rng = np.random.Generator
 
 T = cal.N_MONTHS
 LAST_DECEMBER = cal.month_index(2015, 12)  # social assistance, NPR, education to 2015
@@ -25,7 +29,7 @@ NUS_TAILS = np.array([11199, 11299, 21101, 41104, 51113, 31101, 55301, 99999])
 COURSE_CODES = ("341101", "357111", "411102", "611101", "637101", "662101", "731101")
 
 
-def sosialhjelp(rng, social, person, width) -> Table:
+def sosialhjelp(rng: Rng, social: Array, person: Array, width: int) -> Table:
     """Monthly payments to December 2015; some months hold two payments (distinct
     amounts, so no genuine row is an exact duplicate of another)."""
     rows, t = np.nonzero(social[:, : LAST_DECEMBER + 1])
@@ -52,7 +56,7 @@ def sosialhjelp(rng, social, person, width) -> Table:
     )
 
 
-def tiltak(rng, programme, person, width) -> Table:
+def tiltak(rng: Rng, programme: Array, person: Array, width: int) -> Table:
     """A participation per run of programme months (some runs in two parts), plus
     participations never turned up to (IKKEM), which do not count."""
     row, first, last = runs(programme)
@@ -102,13 +106,13 @@ def tiltak(rng, programme, person, width) -> Table:
     )
 
 
-def nus_codes(rng, n) -> np.ndarray:
+def nus_codes(rng: Rng, n: int) -> Array:
     """Highest completed education (NUS2000, 6 digits) per person, as integers."""
     level = rng.choice(len(NUS_LEVELS), size=n, p=NUS_LEVELS_P)
     return NUS_LEVELS[level] * 100_000 + NUS_TAILS[level]
 
 
-def utdanning(education_oct, nus, person, width) -> Table:
+def utdanning(education_oct: Array, nus: Array, person: Array, width: int) -> Table:
     n, years = education_oct.shape
     rows = np.repeat(np.arange(n), years)
     year = np.tile(cal.YEARS, n)
@@ -124,7 +128,7 @@ def utdanning(education_oct, nus, person, width) -> Table:
     )
 
 
-def utdanning_forlop(rng, course, person, width) -> Table:
+def utdanning_forlop(rng: Rng, course: Array, person: Array, width: int) -> Table:
     row, first, last = runs(course)
     u = rng.random((2, len(row)))
     fom = cal.day_in_month(first, 1, 28, u[0])
@@ -146,7 +150,15 @@ def utdanning_forlop(rng, course, person, width) -> Table:
     )
 
 
-def inntekt(rng, aap, unemployment, max_pct, person, width, dyn) -> Table:
+def inntekt(
+    rng: Rng,
+    aap: Array,
+    unemployment: Array,
+    max_pct: Array,
+    person: Array,
+    width: int,
+    dyn: Dynamics,
+) -> Table:
     """Pensionable income 2010-2014: pay for the months in work, AAP and
     unemployment benefit, with person-level wage levels."""
     n = max_pct.shape[0]
@@ -171,7 +183,9 @@ def inntekt(rng, aap, unemployment, max_pct, person, width, dyn) -> Table:
     )
 
 
-def npr(rng, rel, birth_year, person, width) -> tuple[Table, dict[str, np.ndarray]]:
+def npr(
+    rng: Rng, rel: Array, birth_year: Array, person: Array, width: int
+) -> tuple[Table, dict[str, Array]]:
     """Contacts to December 2015, more frequent around inclusion; inpatient stays
     never overlap (a stay ends by the end of the month after its start, and no stay
     starts in the month after another's start)."""
