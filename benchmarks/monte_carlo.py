@@ -24,28 +24,60 @@ import argparse
 import time
 
 import numpy as np
+import pandas as pd
 from scipy import stats
 
 from rtwpanel.analysis.clustered_ols import fit_ols
 from rtwpanel.analysis.design import lpm_design
-from rtwpanel.analysis.simulated_marts import TrialSpec, simulate_trial
+from rtwpanel.analysis.simulated_marts import (
+    TrialSpec,
+    copula_uniforms,
+    simulate_participants,
+)
 from rtwpanel.analysis.wild_bootstrap import wild_cluster_pvalue
 
 METHODS = ("CRV1 + normal", "CRV1 + t(G-1)", "wild cluster bootstrap", "person clusters")
 
 
+def simulate_after_months(seed: int, effect: float, args: argparse.Namespace) -> pd.DataFrame:
+    """Months after randomisation of one trial, in work or not (lean: one status)."""
+    spec = TrialSpec(n_persons=410, seed=seed)
+    rng = np.random.default_rng(seed)
+    people = simulate_participants(spec, rng)
+    months = pd.date_range("2013-11-01", "2016-04-01", freq="MS")
+    n, t = len(people), len(months)
+    rand = pd.to_datetime(people["randomised_date"])
+    rel = (months.year.to_numpy() * 12 + months.month.to_numpy())[None, :] - (
+        rand.dt.year * 12 + rand.dt.month
+    ).to_numpy()[:, None]
+    ips = people["is_ips"].to_numpy()[:, None]
+    centre = people["centre_id"].to_numpy() - 1
+    p = (
+        0.27
+        + rng.normal(0, spec.person_sd, n)[:, None]
+        + rng.normal(0, spec.centre_sd, 6)[centre][:, None]
+        + rng.normal(0, args.centre_month_sd, (6, t))[centre]
+        + (effect + rng.normal(0, args.effect_centre_sd, 6)[centre][:, None]) * ips
+    )
+    employed = (copula_uniforms(rng, n, t, spec.rho) < np.clip(p, 0, 1)).astype(float)
+    person, month = np.nonzero(rel >= 1)
+    return pd.DataFrame(
+        {
+            "person_id": people["person_id"].to_numpy()[person],
+            "is_ips": people["is_ips"].to_numpy()[person],
+            "centre_id": people["centre_id"].to_numpy()[person],
+            "age_at_randomisation": people["age_at_randomisation"].to_numpy()[person],
+            "female": people["female"].to_numpy()[person],
+            "year": months.year.to_numpy()[month],
+            "calendar_month": months.month.to_numpy()[month],
+            "employed": employed[person, month],
+        }
+    )
+
+
 def one_trial(seed: int, effect: float, args: argparse.Namespace) -> dict[str, bool]:
     """For each method: does the 95 % procedure reject the true value `effect`?"""
-    spec = TrialSpec(
-        n_persons=410,
-        seed=seed,
-        first_month="2013-10-01",
-        effects={"employed": effect},
-        effect_centre_sd=args.effect_centre_sd,
-        centre_month_sd=args.centre_month_sd,
-    )
-    fct, _ = simulate_trial(spec)
-    design = lpm_design(fct.loc[fct["period"] == "after"], "employed")
+    design = lpm_design(simulate_after_months(seed, effect, args), "employed")
     centre = fit_ols(design, cluster="centre").estimate("is_ips")
     person = fit_ols(design, cluster="person").estimate("is_ips")
     z = (centre.coef - effect) / centre.se

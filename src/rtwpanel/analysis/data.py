@@ -37,6 +37,36 @@ NUMERIC_FCT = (
     "npr_phv_dogn_days",
     "aap_and_employed",
 )
+FCT_COLUMNS = (
+    "person_id",
+    "month",
+    "year",
+    "calendar_month",
+    "rel_month",
+    "period",
+    "arm",
+    "is_ips",
+    "centre_id",
+    "female",
+    "age_at_randomisation",
+    "diagnosis_group",
+    "education_level",
+    "employed",
+    "sick_listed",
+    "on_aap",
+    "on_disability",
+    "on_unemployment_benefit",
+    "on_social_assistance",
+    "in_programme",
+    "in_education_oct",
+    "in_education_course",
+    "npr_avtalespesialist",
+    "npr_bup",
+    "npr_phv_poli",
+    "npr_phv_dag",
+    "npr_phv_dogn_days",
+    "aap_and_employed",
+)
 NUMERIC_DIM = (
     "is_ips",
     "centre_id",
@@ -67,8 +97,19 @@ def load_marts(database: Path) -> Marts:
     except duckdb.Error as exc:
         raise RtwError(f"cannot open {database} read-only: {exc}") from exc
     try:
+        present = {
+            row[0]
+            for row in con.execute(
+                "select column_name from information_schema.columns "
+                "where table_schema = 'marts' and table_name = 'fct_person_month'"
+            ).fetchall()
+        }
+        missing = [c for c in FCT_COLUMNS if c not in present]
+        if missing:
+            raise RtwError(f"marts.fct_person_month lacks columns: {', '.join(missing)}")
+        # only the columns the evaluation uses: the panel can be large
         fct = con.execute(
-            "select * from marts.fct_person_month order by person_id, month"
+            f"select {', '.join(FCT_COLUMNS)} from marts.fct_person_month order by person_id, month"
         ).fetch_df()
         dim = con.execute("select * from marts.dim_participant order by person_id").fetch_df()
     except duckdb.Error as exc:

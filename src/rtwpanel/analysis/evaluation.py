@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from rtwpanel.analysis import cost_benefit_tables, figures, tables_descriptive, tables_lpm
+from rtwpanel.analysis.build_info import find_build_info
 from rtwpanel.analysis.cost_benefit import CostSide, Parameters
 from rtwpanel.analysis.data import after_months, load_marts
 from rtwpanel.analysis.recovery import read_effects, recovery_table
@@ -60,14 +61,16 @@ def run_evaluation(database: Path, out: Path, options: Options) -> Outcome:
             options.cost_benefit, cost, estimates.get("employed"), marts_cost
         ),
     ]
-    recovery_note = "no truth/effects.json (pass --raw-dir with a synthetic delivery)"
-    if options.raw_dir is not None:
-        leaves = read_effects(options.raw_dir)
+    build = find_build_info(database)
+    raw_dir = options.raw_dir or (build.raw_dir if build else None)
+    recovery_note = "delivery unknown (pass --raw-dir with a synthetic delivery)"
+    if raw_dir is not None:
+        leaves = read_effects(raw_dir)
         if leaves:
             tables.append(recovery_table(after, estimates, leaves))
-            recovery_note = str(Path(options.raw_dir) / "truth" / "effects.json")
+            recovery_note = str(Path(raw_dir) / "truth" / "effects.json")
         else:
-            recovery_note = f"{options.raw_dir} has no readable truth/effects.json"
+            recovery_note = f"none: {raw_dir} has no readable truth/effects.json"
 
     figure_data = figures.employment_by_rel_month(marts.fct)
     tables.append(figure_data)
@@ -96,6 +99,13 @@ def run_evaluation(database: Path, out: Path, options: Options) -> Outcome:
         files += [png, svg]
 
     header = {
+        "delivery": str(raw_dir) if raw_dir else "unknown",
+        "dbt variables": ", ".join(f"{k}={v}" for k, v in sorted(build.dbt_vars.items()))
+        if build
+        else "unknown (defaults unless the build said otherwise)",
+        "build": f"{build.generated_at}, {build.seconds:.0f} s"
+        if build and build.seconds is not None
+        else "unknown",
         "warehouse": str(database),
         "warehouse written": time.strftime(
             "%Y-%m-%d %H:%M UTC", time.gmtime(Path(database).stat().st_mtime)

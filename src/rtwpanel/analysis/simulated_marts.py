@@ -160,7 +160,7 @@ def simulate_participants(spec: TrialSpec, rng: np.random.Generator) -> pd.DataF
     )
 
 
-def _copula_uniforms(rng: np.random.Generator, n: int, t: int, rho: float) -> np.ndarray:
+def copula_uniforms(rng: np.random.Generator, n: int, t: int, rho: float) -> np.ndarray:
     z = np.empty((n, t))
     z[:, 0] = rng.standard_normal(n)
     scale = np.sqrt(1 - rho**2)
@@ -195,7 +195,7 @@ def simulate_panel(spec: TrialSpec, dim: pd.DataFrame, rng: np.random.Generator)
             p = p + spread[:, None] * ips * after * ramp
         if spec.centre_month_sd > 0:
             p = p + rng.normal(0, spec.centre_month_sd, size=(6, t))[centre]
-        u = _copula_uniforms(rng, n, t, spec.rho)
+        u = copula_uniforms(rng, n, t, spec.rho)
         status[name] = (u < np.clip(p, 0, 1)).astype(float)
 
     employed = status["employed"]
