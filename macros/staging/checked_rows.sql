@@ -75,7 +75,10 @@ data_lines as (
         case
             when raw_line is null then 0
             else {{ dbt.length('raw_line') }} - {{ dbt.length(dbt.replace('raw_line', "';'", "''")) }} + 1
-        end as field_count
+        end as field_count,
+        -- an exact duplicate repeats the whole line; the first copy is kept.
+        -- Numbered here, while a row is two columns wide: far cheaper to sort.
+        row_number() over (partition by raw_line order by source_line) as copy_number
     from source_lines
     where source_line > 1
 ),
@@ -85,6 +88,7 @@ fields as (
         source_line,
         raw_line,
         field_count,
+        copy_number,
         {%- for column in columns %}
         nullif({{ dbt.split_part('raw_line', "';'", positions[column['name']]) }}, '') as {{ column['name'] }}__raw{{ ',' if not loop.last }}
         {%- endfor %}
@@ -115,41 +119,33 @@ typed as (
     from fields
 ),
 
-copies as (
-    select
-        typed.*,
-        -- an exact duplicate repeats the whole line; the first copy is kept
-        row_number() over (partition by raw_line order by source_line) as copy_number
-    from typed
-),
-
 looked_up as (
     select
-        copies.*,
+        typed.*,
         {%- for column in columns if column['kind'] in ('code', 'code_opt') %}
         case when ref_{{ column['name'] }}.code is null then 0 else 1 end as {{ column['name'] }}__known,
         {%- endfor %}
         {%- for column in columns if column['kind'] == 'flag' %}
-        case when copies.{{ column['name'] }} is null then 0 else 1 end as {{ column['name'] }}__known,
+        case when typed.{{ column['name'] }} is null then 0 else 1 end as {{ column['name'] }}__known,
         {%- endfor %}
         {%- if participants is not none %}
         case when known_persons.person_id is null then 0 else 1 end as person_known
         {%- else %}
         1 as person_known
         {%- endif %}
-    from copies
+    from typed
     {%- for column in columns if column['kind'] in ('code', 'code_opt') %}
     left join (
         select distinct {{ rtwpanel.raw_code_column(column['seed']) }} as code
         from {{ ref(column['seed']) }}
     ) as ref_{{ column['name'] }}
-        on copies.{{ column['name'] }} = ref_{{ column['name'] }}.code
+        on typed.{{ column['name'] }} = ref_{{ column['name'] }}.code
     {%- endfor %}
     {%- if participants is not none %}
     left join (
         select distinct person_id from {{ participants }}
     ) as known_persons
-        on copies.person_id = known_persons.person_id
+        on typed.person_id = known_persons.person_id
     {%- endif %}
 ),
 
