@@ -161,6 +161,24 @@ PROBE_MACRO = """
     {%- endfor -%}
     {%- do results.update({'glob': globbed}) -%}
 
+    {%- set database = target.database if target.database is defined else none -%}
+    {%- set probe_view = api.Relation.create(
+        database=database, schema=target.schema, identifier='rtw_probe_types') -%}
+    {%- do run_query(
+        'create or replace view ' ~ probe_view ~ ' as select'
+        ~ " cast('a' as " ~ dbt.type_string() ~ ") as a_text,"
+        ~ ' cast(1 as ' ~ dbt.type_int() ~ ') as an_int,'
+        ~ ' cast(1 as ' ~ dbt.type_bigint() ~ ') as a_bigint,'
+        ~ ' cast(1.5 as double) as a_double,'
+        ~ " cast('2014-01-01' as date) as a_date,"
+        ~ ' true as a_boolean') -%}
+    {%- set kinds = {} -%}
+    {%- for column in adapter.get_columns_in_relation(probe_view) -%}
+        {%- do kinds.update({column.name: [
+            rtwpanel.is_text_column(column), rtwpanel.is_integer_column(column)]}) -%}
+    {%- endfor -%}
+    {%- do results.update({'column kinds': kinds}) -%}
+
     {%- do print('PROBE ' ~ tojson(results)) -%}
 {% endmacro %}
 """
@@ -286,6 +304,19 @@ def test_raw_scan_counts_rows_and_finds_identity_numbers(probe: dict) -> None:
         "unreadable_lines": 1,
         "first_unreadable_line": 7,
         "unreadable_error": "INVALID ENCODING",
+    }
+
+
+@pytest.mark.slow
+def test_column_kinds_of_an_existing_relation(probe: dict) -> None:
+    # [text?, integer?]
+    assert probe["column kinds"] == {
+        "a_text": [True, False],
+        "an_int": [False, True],
+        "a_bigint": [False, True],
+        "a_double": [False, False],
+        "a_date": [False, False],
+        "a_boolean": [False, False],
     }
 
 
