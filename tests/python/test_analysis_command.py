@@ -127,7 +127,7 @@ def test_planted_effect_is_recovered_on_a_large_panel(tmp_path: Path) -> None:
     spec = TrialSpec(
         n_persons=20_000,
         seed=3,
-        first_month="2013-06-01",
+        first_month="2013-10-01",
         effects={"employed": 0.08, "in_programme": -0.15},
         person_sd=0.08,
     )

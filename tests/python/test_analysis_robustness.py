@@ -30,9 +30,9 @@ def test_one_row_per_variant(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
         effect = 0.05 * lag if variables.get("use_certificates", True) else -0.1
         fct, dim = simulate_trial(
             TrialSpec(
-                n_persons=3000,
+                n_persons=1500,
                 seed=2,
-                first_month="2013-09-01",
+                first_month="2013-10-01",
                 effects={"employed": effect},
                 person_sd=0.05,
             )
