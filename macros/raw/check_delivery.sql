@@ -84,10 +84,7 @@
 {#- The one file of a source (name.csv or name.csv.gz); none + a problem if not exactly one. -#}
 {% macro raw_file_path(name, problems) %}
     {%- set dir = rtwpanel.raw_dir() -%}
-    {%- set found = run_query(
-        "select file from glob('" ~ dir ~ "/" ~ name ~ ".csv')"
-        ~ " union all select file from glob('" ~ dir ~ "/" ~ name ~ ".csv.gz') order by 1") -%}
-    {%- set paths = found.columns[0].values() | list -%}
+    {%- set paths = rtwpanel.raw_files_present(dir, name) -%}
     {%- if paths | length == 0 -%}
         {%- do problems.append(name ~ ".csv: missing required file (neither " ~ name ~ ".csv nor "
             ~ name ~ ".csv.gz in '" ~ dir ~ "')") -%}
@@ -112,4 +109,23 @@
         {{- return(none) -}}
     {%- endif -%}
     {{- return(values[0]) -}}
+{% endmacro %}
+
+
+{#- The paths of name.csv and name.csv.gz that exist in dir (0, 1 or 2 of them). -#}
+{% macro raw_files_present(dir, name) %}
+    {{- return(adapter.dispatch('raw_files_present', 'rtwpanel')(dir, name)) -}}
+{% endmacro %}
+
+{% macro duckdb__raw_files_present(dir, name) %}
+    {%- set found = run_query(
+        "select file from glob('" ~ dir ~ "/" ~ name ~ ".csv')"
+        ~ " union all select file from glob('" ~ dir ~ "/" ~ name ~ ".csv.gz') order by 1") -%}
+    {{- return(found.columns[0].values() | list) -}}
+{% endmacro %}
+
+{% macro default__raw_files_present(dir, name) %}
+    {{- exceptions.raise_compiler_error(
+        "Listing the files of a delivery is not yet supported on the " ~ target.type
+        ~ " adapter (only DuckDB); add a " ~ target.type ~ "__raw_files_present macro.") -}}
 {% endmacro %}
