@@ -55,3 +55,49 @@ def test_one_row_per_variant(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
     for (name, coef), effect in zip(coefs.items(), planted, strict=True):
         assert coef == pytest.approx(effect, abs=0.04), name
     assert len(list((out / "robustness_warehouses").glob("*.duckdb"))) == 5
+
+
+def test_unit_tests_pinned_to_defaults_do_not_stop_a_variant(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import rtwpanel.build
+    import rtwpanel.dbt_invocation
+    from rtwpanel.dbt_invocation import DbtResult
+    from rtwpanel.errors import RtwError
+
+    def failing_build(raw_dir: Path, database: Path, dbt_vars: object = None) -> None:
+        raise RtwError(
+            "dbt build on x failed:\n  unit_test.rtwpanel.int_x.pinned_rule: \n"
+            "actual differs from expected"
+        )
+
+    commands: list[list[str]] = []
+
+    def fake_run_dbt(args: list[str], database: Path, dbt_vars: object = None) -> DbtResult:
+        commands.append(list(args))
+        return DbtResult(returncode=0, seconds=0.0)
+
+    monkeypatch.setattr(rtwpanel.build, "build_warehouse", failing_build)
+    monkeypatch.setattr(rtwpanel.dbt_invocation, "run_dbt", fake_run_dbt)
+    used_fallback = robustness.build_variant(
+        tmp_path, tmp_path / "v.duckdb", {"aa_stipulation_lag_months": 0}
+    )
+    assert used_fallback
+    assert commands == [["build", "--exclude-resource-type", "unit_test"]]
+
+
+def test_a_failing_model_still_fails_the_variant(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import rtwpanel.build
+    from rtwpanel.errors import RtwError
+
+    def failing_build(raw_dir: Path, database: Path, dbt_vars: object = None) -> None:
+        raise RtwError(
+            "dbt build on x failed:\n  unit_test.rtwpanel.int_x.rule: diff\n"
+            "  model.rtwpanel.fct_person_month: Binder Error"
+        )
+
+    monkeypatch.setattr(rtwpanel.build, "build_warehouse", failing_build)
+    with pytest.raises(RtwError, match="Binder"):
+        robustness.build_variant(tmp_path, tmp_path / "v.duckdb", {"use_certificates": False})
