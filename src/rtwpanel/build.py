@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
+import shutil
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -17,6 +19,7 @@ from pathlib import Path
 
 from rtwpanel.dbt_invocation import DbtResult, require_success, run_dbt
 from rtwpanel.errors import RtwError
+from rtwpanel.gate_history import append_gate_history
 from rtwpanel.paths import DEMO_DIR, warehouse_path
 
 
@@ -54,6 +57,27 @@ def fresh_build_path(published: Path) -> Path:
     return published.parent / f".{published.stem}.building-{stamp}-{os.getpid()}.duckdb"
 
 
+def remove_abandoned_builds(published: Path) -> None:
+    """Delete the files of builds whose process is gone (killed mid-way)."""
+    for leftover in published.parent.glob(f".{published.stem}.building-*"):
+        match = re.search(r"-(\d+)\.(duckdb|target)", leftover.name)
+        if match and not _process_alive(int(match[1])):
+            if leftover.is_dir():
+                shutil.rmtree(leftover, ignore_errors=True)
+            else:
+                leftover.unlink(missing_ok=True)
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 def publish(built: Path, published: Path) -> None:
     """Move a finished warehouse file into place, atomically."""
     wal = built.with_name(built.name + ".wal")
@@ -68,17 +92,35 @@ def build_and_publish(
     dbt_vars: Mapping[str, object] | None = None,
     on_line: Callable[[str], None] | None = None,
 ) -> BuildResult:
+    """Build into a fresh file; publish it over `published` only if the build passed.
+
+    Readers of `published` keep reading the previous build until the rename.
+    The gate summary of every published build is appended to the gate history.
+    """
     published = (published or warehouse_path()).resolve()
     published.parent.mkdir(parents=True, exist_ok=True)
+    remove_abandoned_builds(published)
     building = fresh_build_path(published)
     try:
         result = build_warehouse(raw_dir, building, dbt_vars=dbt_vars, on_line=on_line)
         publish(building, published)
+        append_gate_history(published, result.raw_dir)
     finally:
         for leftover in (building, building.with_name(building.name + ".wal")):
             leftover.unlink(missing_ok=True)
+        _keep_last_target(building, published)
     result.database = published
     return result
+
+
+def _keep_last_target(building: Path, published: Path) -> None:
+    """Keep dbt's artefacts (run_results, logs) of the latest build as warehouse/target."""
+    target = building.with_suffix(".target")
+    if not target.exists():
+        return
+    last = published.parent / "target"
+    shutil.rmtree(last, ignore_errors=True)
+    os.replace(target, last)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -69,7 +69,7 @@ def run_dbt(
     """Run `dbt <args>` with the project at PROJECT_DIR, writing into `database`."""
     database = Path(database).resolve()
     database.parent.mkdir(parents=True, exist_ok=True)
-    target_dir = (target_dir or database.parent / f".{database.stem}.target").resolve()
+    target_dir = (target_dir or database.with_suffix(".target")).resolve()
     command = [dbt_executable(), *args]
     if dbt_vars:
         command += ["--vars", json.dumps(dict(dbt_vars), sort_keys=True)]
