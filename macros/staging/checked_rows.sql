@@ -252,7 +252,10 @@ final as (
         end as row_status,
         case when raw_line is not null and copy_number > 1 then null else reason end as reason,
         case when raw_line is not null and copy_number > 1 then null else row_column_name end as column_name,
-        raw_line,
+        -- kept for quarantined rows only: the rest are in the typed columns
+        case
+            when (raw_line is null or copy_number = 1) and reason is not null then raw_line
+        end as raw_line,
         {%- for column in columns %}
         {{ column['name'] }}{{ ',' if not loop.last }}
         {%- endfor %}
