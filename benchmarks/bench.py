@@ -34,7 +34,7 @@ import psutil
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 BENCH_DIR = PROJECT_DIR / "benchmarks"
 GB = 1024**3
-MEMORY_FLOOR = 1.0 * GB
+MEMORY_FLOOR = 0.5 * GB
 
 
 @dataclass
@@ -136,7 +136,7 @@ def measure(
     phase = Phase(name=name, log=str(log_path), **result)
     state = "ok" if phase.ok else f"FAILED (rc={phase.returncode}, see {log_path})"
     if phase.killed_for_memory:
-        state = f"STOPPED above {memory_limit / GB:.0f} GB"
+        state = f"STOPPED: above {memory_limit / GB:.0f} GB or the machine low on memory"
     print(
         f"  {name}: {phase.seconds:.1f} s, peak {phase.peak_bytes / GB:.2f} GB, {state}"
         f" (load {phase.load_before:.1f} -> {phase.load_after:.1f})"
@@ -202,6 +202,12 @@ def panel_shape(database: Path) -> tuple[int, list[tuple[str, str]]]:
 
     connection = duckdb.connect(str(database), read_only=True)
     try:
+        tables = connection.execute(
+            "select count(*) from information_schema.tables"
+            " where table_schema = 'marts' and table_name = 'fct_person_month'"
+        ).fetchone()[0]
+        if not tables:
+            return 0, []
         rows = connection.execute("select count(*) from marts.fct_person_month").fetchone()[0]
         columns = connection.execute(
             "select column_name, data_type from information_schema.columns"
