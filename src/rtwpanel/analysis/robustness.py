@@ -8,7 +8,6 @@ Table 8 model on it. One table, one row per variant.
 from __future__ import annotations
 
 import argparse
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -86,54 +85,25 @@ def main_effect_row(database: Path) -> tuple[dict[str, object], float]:
     return row, float(work.support)
 
 
-def build_variant(raw_dir: Path, database: Path, dbt_vars: Mapping[str, object]) -> bool:
-    """Build one variant's warehouse; True when dbt's unit tests had to be left out.
-
-    The panel's unit tests pin the rules at the default variables; a unit test
-    that does not fix its variables fails under a variant although the models
-    are sound. Only then is the variant rebuilt without the unit tests (its data
-    tests and gates still run).
-    """
-    from rtwpanel.build import build_warehouse
-    from rtwpanel.dbt_invocation import require_success, run_dbt
-    from rtwpanel.errors import RtwError
-
-    try:
-        build_warehouse(raw_dir, database, dbt_vars=dbt_vars)
-        return False
-    except RtwError as exc:
-        failed = re.findall(r"^  ((?:model|unit_test|test|seed|snapshot)\.[\w.]+):", str(exc), re.M)
-        if not failed or not all(node.startswith("unit_test.") for node in failed):
-            raise
-    database.unlink(missing_ok=True)
-    variables = {**dbt_vars, "raw_dir": str(Path(raw_dir).resolve())}
-    result = run_dbt(
-        ["build", "--exclude-resource-type", "unit_test"], database, dbt_vars=variables
-    )
-    require_success(result, f"dbt build on {raw_dir} (unit tests left out)")
-    return True
-
-
 def run(args: argparse.Namespace) -> int:
     import pandas as pd
 
     from rtwpanel.analysis.report import write_table
     from rtwpanel.analysis.suppression import publish
     from rtwpanel.analysis.table import Table
+    from rtwpanel.build import build_warehouse
 
     work_dir = args.work_dir or args.out / "robustness_warehouses"
     work_dir.mkdir(parents=True, exist_ok=True)
     args.out.mkdir(parents=True, exist_ok=True)
     rows: dict[str, dict[str, object]] = {}
     supports: dict[str, float] = {}
-    without_unit_tests: list[str] = []
     for variant in VARIANTS:
         database = variant_file(work_dir, variant)
         if not (args.reuse and database.exists()):
             database.unlink(missing_ok=True)
             print(f"building: {variant.name} -> {database}", flush=True)
-            if build_variant(args.raw_dir, database, variant.dbt_vars):
-                without_unit_tests.append(variant.name)
+            build_warehouse(args.raw_dir, database, dbt_vars=variant.dbt_vars)
         rows[variant.name], supports[variant.name] = main_effect_row(database)
 
     values = pd.DataFrame(rows).T
@@ -146,13 +116,7 @@ def run(args: argparse.Namespace) -> int:
         decimals={"N": 0, "persons": 0},
         note="Each row rebuilds the panel with dbt variables and fits the Table 8 model "
         "(SE clustered by centre, CRV1, t with G-1 df; wild cluster bootstrap, Webb, "
-        "all 6^G weight vectors). * p<0.1, ** p<0.05, *** p<0.01."
-        + (
-            f" Built without dbt unit tests (they assume the default variables): "
-            f"{', '.join(without_unit_tests)}."
-            if without_unit_tests
-            else ""
-        ),
+        "all 6^G weight vectors). * p<0.1, ** p<0.05, *** p<0.01.",
     )
     published = publish(table, args.threshold)
     write_table(published, args.out)
