@@ -10,7 +10,7 @@ STAMP := $(VENV)/.installed
 export DBT_PROFILES_DIR := $(CURDIR)
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: setup run test lint docs bench bench-generate clean
+.PHONY: setup run test lint docs chromium bench bench-generate clean
 
 setup: $(STAMP)
 
@@ -24,12 +24,25 @@ $(STAMP): pyproject.toml constraints.txt
 run: $(STAMP)
 	$(BIN)/rtwpanel run
 
-test: $(STAMP)
+test: $(STAMP) chromium lint
 	$(BIN)/python -m pytest
+
+# SQL lint needs the project to compile: a throw-away warehouse file and target.
+LINT_ENV := RTW_DUCKDB_PATH=$(CURDIR)/build/lint/rtw.duckdb DBT_TARGET_PATH=$(CURDIR)/build/lint/target DBT_LOG_PATH=$(CURDIR)/build/lint/logs
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests/python benchmarks
 	$(BIN)/ruff format --check src tests/python benchmarks
+	mkdir -p build/lint && $(LINT_ENV) $(BIN)/sqlfluff lint models tests/dbt analysis
+
+# The dbt docs site (target/index.html and the single-file target/static_index.html).
+docs: $(STAMP)
+	$(BIN)/dbt docs generate --static
+	@echo "docs: open target/static_index.html, or serve: $(BIN)/dbt docs serve"
+
+# Debian's chromium for the docs-site test (as root, e.g. in CI).
+chromium:
+	@test -x /usr/bin/chromium || (apt-get update && apt-get install -y chromium)
 
 bench-generate: $(STAMP)
 	$(BIN)/python benchmarks/bench_generate.py

@@ -65,7 +65,8 @@ final as (
 
     select *
     from flagged
-    where registered_after_end = 1
+    where
+        registered_after_end = 1
         or start_changed = 1
 
 )

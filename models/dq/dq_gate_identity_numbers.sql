@@ -3,6 +3,9 @@
 -- shape of a national identity number (11 digits). Healthy result: zero
 -- everywhere. Deliveries holding one are refused before the build; this
 -- re-checks what the build wrote.
+-- The layout of the SQL that the Jinja loops below generate is not the layout
+-- of this file: the indentation rule is off here.
+-- noqa: disable=LT02, LT09
 
 {%- set relations = [
     ref('dim_participant'),

@@ -51,7 +51,8 @@ rows_per_person as (
         count(distinct person_months.month) as n_distinct_months,
         sum(
             case
-                when person_months.month between panel_window.first_month
+                when
+                    person_months.month between panel_window.first_month
                     and panel_window.last_month
                     then 0
                 else 1

@@ -39,13 +39,15 @@ ranked as (
 
 payments as (
 
-    select * from ranked where is_reversal = 0
+    select * from ranked
+    where is_reversal = 0
 
 ),
 
 reversals as (
 
-    select * from ranked where is_reversal = 1
+    select * from ranked
+    where is_reversal = 1
 
 ),
 
@@ -54,12 +56,13 @@ counting as (
     select payments.*
     from payments
     left join reversals
-        on payments.person_id = reversals.person_id
-        and payments.ytelse = reversals.ytelse
-        and payments.fom_date = reversals.fom_date
-        and payments.tom_date = reversals.tom_date
-        and payments.belop = -1 * reversals.belop
-        and payments.pair_rank = reversals.pair_rank
+        on
+            payments.person_id = reversals.person_id
+            and payments.ytelse = reversals.ytelse
+            and payments.fom_date = reversals.fom_date
+            and payments.tom_date = reversals.tom_date
+            and payments.belop = -1 * reversals.belop
+            and payments.pair_rank = reversals.pair_rank
     where reversals.person_id is null
 
 ),

@@ -23,8 +23,9 @@ active as (
         payments.status
     from payments
     inner join spine
-        on payments.fom_date <= spine.month_end
-        and payments.tom_date >= spine.month
+        on
+            payments.fom_date <= spine.month_end
+            and payments.tom_date >= spine.month
 
 ),
 

@@ -45,8 +45,9 @@ course_months as (
         1 as in_education_course
     from courses
     inner join spine
-        on courses.fom_date <= spine.month_end
-        and (courses.tom_date is null or courses.tom_date >= spine.month)
+        on
+            courses.fom_date <= spine.month_end
+            and (courses.tom_date is null or courses.tom_date >= spine.month)
 
 ),
 

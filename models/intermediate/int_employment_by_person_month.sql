@@ -33,8 +33,9 @@ active as (
         case when counted.end_kind = 'stipulated' then 1 else 0 end as is_stipulated
     from counted
     inner join spine
-        on counted.start_date <= spine.month_end
-        and (counted.effective_end_date is null or counted.effective_end_date >= spine.month)
+        on
+            counted.start_date <= spine.month_end
+            and (counted.effective_end_date is null or counted.effective_end_date >= spine.month)
 
 ),
 

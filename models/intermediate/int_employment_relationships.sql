@@ -96,7 +96,8 @@ relationships as (
         registration_span.n_reg_months,
         latest_reported_end.reported_end_date,
         case
-            when latest_reported_end.reported_end_date is null
+            when
+                latest_reported_end.reported_end_date is null
                 and registration_span.last_reg_month < coverage.last_month
                 then {{ month_end(add_months(
                     'registration_span.last_reg_month',
@@ -144,7 +145,8 @@ removed_months as (
     from ends
     inner join registrations
         on ends.arbeidsforhold_id = registrations.arbeidsforhold_id
-    where ends.end_kind = 'stipulated'
+    where
+        ends.end_kind = 'stipulated'
         and registrations.reg_month > ends.stipulated_end_date
     group by ends.arbeidsforhold_id
 

@@ -54,8 +54,9 @@ inpatient as (
         ) }} as npr_phv_dogn_days
     from contacts
     inner join spine
-        on contacts.inn_date <= spine.month_end
-        and contacts.ut_date > spine.month
+        on
+            contacts.inn_date <= spine.month_end
+            and contacts.ut_date > spine.month
     where contacts.kontakttype = 'phv_dogn'
 
 ),

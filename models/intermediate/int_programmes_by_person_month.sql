@@ -21,8 +21,9 @@ active as (
         spine.month
     from participations
     inner join spine
-        on participations.fom_date <= spine.month_end
-        and participations.effective_tom_date >= spine.month
+        on
+            participations.fom_date <= spine.month_end
+            and participations.effective_tom_date >= spine.month
 
 ),
 

@@ -23,8 +23,9 @@ active as (
         case when day_spells.source = 'register' then 1 else 0 end as is_register
     from day_spells
     inner join spine
-        on day_spells.fom_date <= spine.month_end
-        and day_spells.tom_date >= spine.month
+        on
+            day_spells.fom_date <= spine.month_end
+            and day_spells.tom_date >= spine.month
 
 ),
 

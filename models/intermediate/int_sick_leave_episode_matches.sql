@@ -33,9 +33,10 @@ spell_overlaps as (
         ) }} + 1 as shared_days
     from episodes
     inner join spells
-        on episodes.person_id = spells.person_id
-        and episodes.first_day <= spells.tom_date
-        and episodes.last_day >= spells.fom_date
+        on
+            episodes.person_id = spells.person_id
+            and episodes.first_day <= spells.tom_date
+            and episodes.last_day >= spells.fom_date
 
 ),
 
@@ -70,16 +71,19 @@ classified as (
         case
             when per_episode.n_spells is null then null
             when per_episode.n_spells > 1 then 'several_spells'
-            when episodes.first_day <> per_episode.spell_fom_date
-                and episodes.last_day <> per_episode.spell_tom_date then 'both'
+            when
+                episodes.first_day <> per_episode.spell_fom_date
+                and episodes.last_day <> per_episode.spell_tom_date
+                then 'both'
             when episodes.first_day <> per_episode.spell_fom_date then 'start'
             when episodes.last_day <> per_episode.spell_tom_date then 'stop'
         end as mismatch_kind,
         cast(
             case
                 when per_episode.n_spells is not null
-                    then {{ days_between('episodes.first_day', 'episodes.last_day') }} + 1
-                    + per_episode.spell_days - 2 * per_episode.shared_days
+                    then
+                        {{ days_between('episodes.first_day', 'episodes.last_day') }} + 1
+                        + per_episode.spell_days - 2 * per_episode.shared_days
             end as {{ dbt.type_int() }}
         ) as days_in_dispute
     from episodes

@@ -70,14 +70,15 @@ education_before_randomisation as (
         ) as recency_rank
     from participants
     inner join education_years
-        on participants.person_id = education_years.person_id
-        and (
-            education_years.year < {{ year_of('participants.randomised_date') }}
-            or (
-                education_years.year = {{ year_of('participants.randomised_date') }}
-                and {{ month_of('participants.randomised_date') }} >= 10
+        on
+            participants.person_id = education_years.person_id
+            and (
+                education_years.year < {{ year_of('participants.randomised_date') }}
+                or (
+                    education_years.year = {{ year_of('participants.randomised_date') }}
+                    and {{ month_of('participants.randomised_date') }} >= 10
+                )
             )
-        )
 
 ),
 
@@ -89,8 +90,9 @@ education_at_randomisation as (
     from education_before_randomisation
     left join nus_levels
         -- the first digit of the NUS2000 code is the level
-        on substr(education_before_randomisation.nus2000, 1, 1)
-        = cast(nus_levels.first_digit as {{ dbt.type_string() }})
+        on
+            substr(education_before_randomisation.nus2000, 1, 1)
+            = cast(nus_levels.first_digit as {{ dbt.type_string() }})
     where education_before_randomisation.recency_rank = 1
 
 ),

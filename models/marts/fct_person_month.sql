@@ -67,8 +67,9 @@ joined as (
         records.npr_phv_dogn_days as npr_phv_dogn_days_count
     from grid
     left join records
-        on grid.person_id = records.person_id
-        and grid.month = records.month
+        on
+            grid.person_id = records.person_id
+            and grid.month = records.month
 
 ),
 
@@ -78,8 +79,9 @@ observed as (
     select
         joined.*,
         case
-            when joined.covered_sykepenger = 1
-            {%- if var('use_certificates') %} and joined.covered_sykmeldinger = 1{% endif %}
+            when
+                joined.covered_sykepenger = 1
+                {%- if var('use_certificates') %} and joined.covered_sykmeldinger = 1{% endif %}
                 then 1
             else 0
         end as covered_sick_leave
@@ -105,48 +107,72 @@ statuses as (
         education_level,
 
         -- employment (aa_arbeidsforhold)
-        case when covered_aa_arbeidsforhold = 1
-            then case when employment_n_jobs > 0 then 1 else 0 end end as employed,
-        case when covered_aa_arbeidsforhold = 1
-            then coalesce(employment_n_jobs, 0) end as n_jobs,
-        case when covered_aa_arbeidsforhold = 1
-            then coalesce(employment_max_stillingsprosent, 0) end as max_stillingsprosent,
-        case when covered_aa_arbeidsforhold = 1
-            then coalesce(employment_n_jobs_stipulated, 0) end as n_jobs_stipulated,
+        case
+            when covered_aa_arbeidsforhold = 1
+                then case when employment_n_jobs > 0 then 1 else 0 end
+        end as employed,
+        case
+            when covered_aa_arbeidsforhold = 1
+                then coalesce(employment_n_jobs, 0)
+        end as n_jobs,
+        case
+            when covered_aa_arbeidsforhold = 1
+                then coalesce(employment_max_stillingsprosent, 0)
+        end as max_stillingsprosent,
+        case
+            when covered_aa_arbeidsforhold = 1
+                then coalesce(employment_n_jobs_stipulated, 0)
+        end as n_jobs_stipulated,
 
         -- sick leave (sykepenger, sykmeldinger)
-        case when covered_sick_leave = 1
-            then coalesce(sick_leave_sick_listed, 0) end as sick_listed,
+        case
+            when covered_sick_leave = 1
+                then coalesce(sick_leave_sick_listed, 0)
+        end as sick_listed,
         case when covered_sick_leave = 1 then sick_leave_source end as sick_listed_source,
 
         -- benefits (ytelser)
         case when covered_ytelser = 1 then coalesce(benefits_on_aap, 0) end as on_aap,
-        case when covered_ytelser = 1
-            then coalesce(benefits_on_disability, 0) end as on_disability,
-        case when covered_ytelser = 1
-            then coalesce(benefits_on_unemployment_benefit, 0) end as on_unemployment_benefit,
+        case
+            when covered_ytelser = 1
+                then coalesce(benefits_on_disability, 0)
+        end as on_disability,
+        case
+            when covered_ytelser = 1
+                then coalesce(benefits_on_unemployment_benefit, 0)
+        end as on_unemployment_benefit,
 
         -- social assistance (sosialhjelp)
-        case when covered_sosialhjelp = 1
-            then coalesce(social_assistance_flag, 0) end as on_social_assistance,
+        case
+            when covered_sosialhjelp = 1
+                then coalesce(social_assistance_flag, 0)
+        end as on_social_assistance,
 
         -- programmes (tiltak)
         case when covered_tiltak = 1 then coalesce(programmes_flag, 0) end as in_programme,
 
         -- education (utdanning carried forward, utdanning_forlop)
-        case when education_oct_year is not null
-            then coalesce(education_oct_flag, 0) end as in_education_oct,
-        case when covered_utdanning_forlop = 1
-            then coalesce(education_course_flag, 0) end as in_education_course,
+        case
+            when education_oct_year is not null
+                then coalesce(education_oct_flag, 0)
+        end as in_education_oct,
+        case
+            when covered_utdanning_forlop = 1
+                then coalesce(education_course_flag, 0)
+        end as in_education_course,
 
         -- specialist health care (npr)
-        case when covered_npr = 1
-            then coalesce(npr_avtalespesialist_count, 0) end as npr_avtalespesialist,
+        case
+            when covered_npr = 1
+                then coalesce(npr_avtalespesialist_count, 0)
+        end as npr_avtalespesialist,
         case when covered_npr = 1 then coalesce(npr_bup_count, 0) end as npr_bup,
         case when covered_npr = 1 then coalesce(npr_phv_poli_count, 0) end as npr_phv_poli,
         case when covered_npr = 1 then coalesce(npr_phv_dag_count, 0) end as npr_phv_dag,
-        case when covered_npr = 1
-            then coalesce(npr_phv_dogn_days_count, 0) end as npr_phv_dogn_days
+        case
+            when covered_npr = 1
+                then coalesce(npr_phv_dogn_days_count, 0)
+        end as npr_phv_dogn_days
     from observed
 
 ),

@@ -5,5 +5,6 @@
 
 select *
 from {{ ref('dq_gate_coverage_nulls') }}
-where n_null_inside <> 0
+where
+    n_null_inside <> 0
     or n_value_outside <> 0

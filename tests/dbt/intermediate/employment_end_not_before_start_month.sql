@@ -22,8 +22,10 @@ final as (
     from relationships
     where
         (end_kind = 'stipulated' and effective_end_date < {{ month_start('start_date') }})
-        or (end_kind = 'stipulated' and effective_end_date > {{ month_end('last_reg_month') }}
-            and not is_clamped)
+        or (
+            end_kind = 'stipulated' and effective_end_date > {{ month_end('last_reg_month') }}
+            and not is_clamped
+        )
 
 )
 

@@ -36,8 +36,9 @@ register_spell_missing as (
     select register_spells.sykefravaer_id as spell_id
     from register_spells
     left join day_spells
-        on register_spells.sykefravaer_id = day_spells.spell_id
-        and day_spells.source = 'register'
+        on
+            register_spells.sykefravaer_id = day_spells.spell_id
+            and day_spells.source = 'register'
     where day_spells.spell_id is null
 
 ),

@@ -74,8 +74,9 @@ compared as (
         end as problem
     from expected
     full outer join observed
-        on expected.person_id = observed.person_id
-        and expected.month = observed.month
+        on
+            expected.person_id = observed.person_id
+            and expected.month = observed.month
 
 ),
 
@@ -89,7 +90,8 @@ spine_problems as (
     from spine
     cross join window_bounds
     group by window_bounds.n_months, window_bounds.first_month, window_bounds.last_month
-    having count(*) <> window_bounds.n_months
+    having
+        count(*) <> window_bounds.n_months
         or min(spine.month) <> window_bounds.first_month
         or max(spine.month) <> window_bounds.last_month
 
@@ -97,7 +99,8 @@ spine_problems as (
 
 final as (
 
-    select * from compared where problem is not null
+    select * from compared
+    where problem is not null
     union all
     select * from spine_problems
 
