@@ -344,8 +344,9 @@ def machine() -> str:
 def ratio(numerator: dict | None, denominator: dict | None) -> str:
     if not numerator or not denominator or not numerator["seconds"] or not denominator["seconds"]:
         return "-"
-    if numerator.get("returncode") or numerator.get("killed_for_memory"):
-        return "-"
+    for phase in (numerator, denominator):
+        if phase.get("returncode") or phase.get("killed_for_memory"):
+            return "-"
     return f"{numerator['seconds'] / denominator['seconds']:.1f}"
 
 
