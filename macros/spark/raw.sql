@@ -27,10 +27,14 @@
 
     `relation` is either a table expression from raw_read or a source of the
     raw delivery (source('raw', name)); the latter is read from its file in
-    var raw_dir, like dbt-duckdb's external_location does on DuckDB.
+    var raw_dir, like dbt-duckdb's external_location does on DuckDB; in a dbt
+    unit test the source is mocked by a CTE, which is read as it is.
 -#}
 {% macro spark__raw_lines(relation) %}
     {%- if relation is string -%}
+        {%- set reader = relation -%}
+    {%- elif (relation.identifier or '').startswith('__dbt__cte__') -%}
+        {#- a dbt unit test's mocked rows (a CTE with raw_line), read in the given order -#}
         {%- set reader = relation -%}
     {%- else -%}
         {%- set reader = rtwpanel.raw_read(rtwpanel.raw_dir() ~ '/' ~ relation.identifier ~ '.csv*') -%}

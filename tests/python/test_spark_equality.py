@@ -25,17 +25,7 @@ import pytest
 from rtwpanel.dbt_invocation import DbtResult, run_dbt
 from rtwpanel.paths import DEMO_DIR, PROJECT_DIR
 
-# Spark cannot build until the delivery checks list files through the dispatched
-# raw_glob (DuckDB's glob() table function does not exist on Spark).
-CHECK_DELIVERY = PROJECT_DIR / "macros" / "raw" / "check_delivery.sql"
-SPARK_CAN_BUILD = "rtwpanel.raw_glob(" in CHECK_DELIVERY.read_text(encoding="utf-8")
-
 pytestmark = [pytest.mark.spark, pytest.mark.slow]
-needs_spark_build = pytest.mark.skipif(
-    not SPARK_CAN_BUILD,
-    reason="macros/raw/check_delivery.sql lists files with DuckDB's glob(), which Spark"
-    " lacks; it must call rtwpanel.raw_glob (docs/spark.md)",
-)
 
 TOLERANCE = 1e-9
 COMPARED_SCHEMAS = ("marts", "dq")
@@ -195,7 +185,6 @@ def differences(name: str, expected: Table, got: Table, limit: int = 5) -> list[
     return found
 
 
-@needs_spark_build
 def test_both_engines_build_the_same_models(builds: Builds) -> None:
     for schema in COMPARED_SCHEMAS:
         on_duckdb = duckdb_tables(builds.duckdb_file, schema)
@@ -204,7 +193,6 @@ def test_both_engines_build_the_same_models(builds: Builds) -> None:
     assert set(duckdb_tables(builds.duckdb_file, "marts")) >= CONTRACT_MARTS
 
 
-@needs_spark_build
 @pytest.mark.parametrize("schema", COMPARED_SCHEMAS)
 def test_every_model_equal_row_for_row(builds: Builds, schema: str) -> None:
     problems: list[str] = []
@@ -224,7 +212,6 @@ def test_every_model_equal_row_for_row(builds: Builds, schema: str) -> None:
     assert not problems, "\n".join(problems)
 
 
-@needs_spark_build
 def test_the_marts_are_not_trivially_equal(builds: Builds) -> None:
     # the comparison means something only if the marts hold data
     panel = read_duckdb(builds.duckdb_file, "marts", "fct_person_month")

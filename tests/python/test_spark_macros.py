@@ -161,6 +161,16 @@ PROBE_MACRO = """
     {%- endfor -%}
     {%- do results.update({'glob': globbed}) -%}
 
+    {%- set present = {} -%}
+    {%- for name in ['small', 'scan', 'missing'] -%}
+        {%- set names = [] -%}
+        {%- for path in rtwpanel.raw_files_present(files, name) -%}
+            {%- do names.append(path.split('/')[-1]) -%}
+        {%- endfor -%}
+        {%- do present.update({name: names}) -%}
+    {%- endfor -%}
+    {%- do results.update({'present': present}) -%}
+
     {%- set database = target.database if target.database is defined else none -%}
     {%- set probe_view = api.Relation.create(
         database=database, schema=target.schema, identifier='rtw_probe_types') -%}
@@ -328,4 +338,13 @@ def test_raw_glob_lists_top_level_files_only(probe: dict) -> None:
         "missing.csv": [],
         "small.csv*": ["small.csv", "small.csv.gz"],
         "scan.csv": ["scan.csv"],
+    }
+
+
+@pytest.mark.slow
+def test_raw_files_present_finds_csv_and_gzip(probe: dict) -> None:
+    assert probe["present"] == {
+        "small": ["small.csv", "small.csv.gz"],
+        "scan": ["scan.csv"],
+        "missing": [],
     }
