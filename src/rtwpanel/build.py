@@ -102,7 +102,15 @@ def build_and_publish(
     remove_abandoned_builds(published)
     building = fresh_build_path(published)
     try:
-        result = build_warehouse(raw_dir, building, dbt_vars=dbt_vars, on_line=on_line)
+        try:
+            result = build_warehouse(raw_dir, building, dbt_vars=dbt_vars, on_line=on_line)
+        except RtwError as exc:
+            summary = unpublished_gate_summary(building)
+            if summary:
+                raise RtwError(
+                    f"{exc}\n\ngates of the build that was not published:\n{summary}"
+                ) from exc
+            raise
         publish(building, published)
         append_gate_history(published, result.raw_dir)
     finally:
@@ -111,6 +119,21 @@ def build_and_publish(
         _keep_last_target(building, published)
     result.database = published
     return result
+
+
+def unpublished_gate_summary(building: Path) -> str | None:
+    """The gate table of a failed build, when the build got as far as writing it."""
+    import duckdb
+
+    from rtwpanel.gates.summary import format_gate_summary, read_gate_summary
+
+    if not building.exists():
+        return None
+    try:
+        with duckdb.connect(str(building), read_only=True) as connection:
+            return format_gate_summary(read_gate_summary(connection))
+    except duckdb.Error:
+        return None  # the build stopped before dq.dq_gate_summary existed
 
 
 def _keep_last_target(building: Path, published: Path) -> None:

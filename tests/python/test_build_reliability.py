@@ -157,8 +157,10 @@ def test_readers_never_fail_and_builds_converge(tmp_path: Path) -> None:
 
     with Readers(published) as readers:
         # A build whose gate fails: nothing is published.
-        with pytest.raises(RtwError, match="dbt build"):
+        with pytest.raises(RtwError, match="dbt build") as failed:
             build_and_publish(DEMO_DIR, published, dbt_vars={"gate_quarantine_share_fail": 0.0001})
+        assert "gates of the build that was not published" in str(failed.value)
+        assert "FAIL    quarantine_share" in str(failed.value)
         assert snapshot(published) == baseline
 
         # A build killed mid-way: the previous warehouse stays.

@@ -132,6 +132,12 @@ def inject(
         idx = np.concatenate([p[2] for p in selected])
         which = np.repeat(np.arange(len(selected)), [len(p[2]) for p in selected])
         order = np.argsort(idx, kind="stable")
+        # Two corrupted copies of rows that differ only in the corrupted column come
+        # out identical, and the second would be an exact duplicate, not the planted
+        # kind: keep only the first of identical lines.
+        lines = pa.concat_arrays([p[3] for p in selected]).take(pa.array(order))
+        _, first = np.unique(np.asarray(lines.to_numpy(zero_copy_only=False)), return_index=True)
+        order = order[np.sort(first)]
         take = pa.array(order)
         return DefectRows(
             lines=pa.concat_arrays([p[3] for p in selected]).take(take),
