@@ -49,3 +49,9 @@ bench-generate: $(STAMP)
 
 clean:
 	rm -rf warehouse reports target logs
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/bench.py
+
+test-spark: $(STAMP)
+	$(BIN)/python -m pytest tests/python/test_spark_equality.py tests/python/test_spark_macros.py
