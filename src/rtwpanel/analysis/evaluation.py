@@ -10,6 +10,7 @@ from rtwpanel.analysis import cost_benefit_tables, figures, tables_descriptive, 
 from rtwpanel.analysis.build_info import find_build_info
 from rtwpanel.analysis.cost_benefit import CostSide, Parameters
 from rtwpanel.analysis.data import after_months, load_marts
+from rtwpanel.analysis.gate_section import load_gate_summary
 from rtwpanel.analysis.recovery import read_effects, recovery_table
 from rtwpanel.analysis.report import FigureOutput, write_report, write_table
 from rtwpanel.analysis.suppression import DEFAULT_THRESHOLD, Published, publish
@@ -118,7 +119,8 @@ def run_evaluation(database: Path, out: Path, options: Options) -> Outcome:
         f"seed {options.inference.seed}",
         "recovery check": recovery_note,
     }
-    files += write_report(out, header, published, figure_outputs, MONTE_CARLO)
+    gates = load_gate_summary(database)
+    files += write_report(out, header, published, figure_outputs, MONTE_CARLO, gates)
     return Outcome(files=files, tables=published, seconds=time.monotonic() - started)
 
 

@@ -3,11 +3,22 @@
 from __future__ import annotations
 
 import html
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from rtwpanel.analysis.suppression import Published
+import pandas as pd
+
+from rtwpanel.analysis.gate_section import COLUMNS as GATE_COLUMNS
+from rtwpanel.analysis.gate_section import gate_headline, gate_markdown, gate_rows
+from rtwpanel.analysis.suppression import HIDDEN, Published
 from rtwpanel.analysis.table import to_markdown
+
+TITLE = "rtwpanel evaluation report"
+SUBTITLE = (
+    "Individual Placement and Support (IPS) against treatment as usual (TAU): "
+    "work, benefits and health care month by month, from the welfare registers"
+)
 
 METHODS = """\
 **Clustered standard errors.** OLS with V = c (X'X)^-1 (sum_g X_g'u_g u_g'X_g) (X'X)^-1,
@@ -67,22 +78,28 @@ def write_report(
     tables: list[Published],
     figures: list[FigureOutput],
     extra_methods: str = "",
+    gates: pd.DataFrame | None = None,
 ) -> list[Path]:
-    md = ["# rtwpanel evaluation report", ""]
+    md = [f"# {TITLE}", "", f"*{SUBTITLE}*", ""]
     md += [f"- **{key}**: {value}" for key, value in header.items()]
-    md += ["", "## Tables", ""]
-    for table in tables:
-        md += [table_markdown(table), ""]
+    md += ["", "## Quality gates", "", gate_markdown(gates)]
     md += ["## Figures", ""]
     for figure in figures:
         md += [f"![{figure.caption}]({figure.png.name})", "", f"*{figure.caption}*", ""]
+    md += ["## Tables", ""]
+    for table in tables:
+        md += [table_markdown(table), ""]
     md += ["## Methods", "", METHODS, extra_methods]
     md_path = out / "report.md"
     md_path.write_text("\n".join(md).rstrip() + "\n")
 
     html_path = out / "report.html"
-    html_path.write_text(_html(header, tables, figures, extra_methods))
+    html_path.write_text(_html(header, tables, figures, extra_methods, gates))
     return [md_path, html_path]
+
+
+def _anchor(title: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")[:40]
 
 
 def _html_table(published: Published) -> str:
@@ -93,8 +110,37 @@ def _html_table(published: Published) -> str:
         body.append(f"<tr><th>{html.escape(str(label))}</th>{cells}</tr>")
     note = f"<p class='note'>{html.escape(published.note)}</p>" if published.note else ""
     return (
-        f"<h3>{html.escape(published.title)}</h3>"
-        f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>{note}"
+        f"<section class='table' id='{_anchor(published.title)}'>"
+        f"<h3>{html.escape(published.title)}</h3><div class='scroll'>"
+        f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+        f"</div>{note}</section>"
+    )
+
+
+def _html_gates(gates: pd.DataFrame | None) -> str:
+    if gates is None or gates.empty:
+        return "<p class='note'>No gate summary in the warehouse (dq.dq_gate_summary).</p>"
+    rows = gate_rows(gates)
+    head = "".join(f"<th>{c}</th>" for c in GATE_COLUMNS)
+    body = []
+    for _, row in rows.iterrows():
+        cells = "".join(
+            f"<td class='status {html.escape(str(row[c]))}'>{html.escape(str(row[c]))}</td>"
+            if c == "status"
+            else f"<td>{html.escape(str(row[c]))}</td>"
+            for c in GATE_COLUMNS
+        )
+        body.append(f"<tr>{cells}</tr>")
+    worst = "fail" if (gates["status"] == "fail").any() else "warn"
+    worst = worst if (gates["status"] != "pass").any() else "pass"
+    return (
+        f"<p class='headline {worst}'>{html.escape(gate_headline(gates))}</p>"
+        "<p>A share gate compares the share "
+        "flagged with its threshold; a count gate (severity error) must find nothing. "
+        "Details: the dq schema of the warehouse (dq.dq_gate_summary and the tables "
+        "behind it).</p>"
+        f"<table class='gates'><thead><tr>{head}</tr></thead><tbody>{''.join(body)}"
+        "</tbody></table>"
     )
 
 
@@ -104,34 +150,109 @@ def _inline_svg(path: Path) -> str:
     return text[start:] if start >= 0 else ""
 
 
+def _markdown_to_html(text: str) -> str:
+    """The little Markdown the methods use: paragraphs, bold, code, pipe tables."""
+    blocks = []
+    for block in re.split(r"\n\s*\n", text.strip()):
+        lines = [line for line in block.splitlines() if line.strip()]
+        if lines and all(line.lstrip().startswith("|") for line in lines):
+            blocks.append(_pipe_table(lines))
+        elif lines:
+            blocks.append(f"<p>{_inline(' '.join(lines))}</p>")
+    return "\n".join(blocks)
+
+
+def _inline(text: str) -> str:
+    text = html.escape(text)
+    text = re.sub(r"\*\*(.+?)\*\*", r"<b>\1</b>", text)
+    return re.sub(r"`(.+?)`", r"<code>\1</code>", text)
+
+
+def _pipe_table(lines: list[str]) -> str:
+    cells = [[c.strip() for c in line.strip().strip("|").split("|")] for line in lines]
+    rows = [row for row in cells if not all(set(c) <= set("-: ") for c in row)]
+    head = "".join(f"<th>{_inline(c)}</th>" for c in rows[0])
+    body = "".join(
+        "<tr>" + "".join(f"<td>{_inline(c)}</td>" for c in row) + "</tr>" for row in rows[1:]
+    )
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+STYLE = """
+body{font-family:"DejaVu Sans",Helvetica,Arial,sans-serif;color:#1d2329;max-width:1100px;
+margin:0 auto;padding:2em 2.5em;line-height:1.45;font-size:15px}
+h1{font-size:1.9em;margin:0 0 .2em}h2{margin-top:2em;border-bottom:2px solid #1d4f73;
+padding-bottom:.2em;color:#1d4f73}h3{font-size:1.05em;margin:1.6em 0 .4em}
+.subtitle{color:#4a5560;margin:0 0 1.2em;font-size:1.05em}
+dl.meta{display:grid;grid-template-columns:max-content 1fr;gap:.25em 1.2em;background:#f3f6f8;
+border:1px solid #d8e0e6;border-radius:6px;padding:1em 1.2em;font-size:.92em}
+dl.meta dt{font-weight:bold;color:#3b4650}dl.meta dd{margin:0;word-break:break-all}
+nav.toc{margin:1em 0;font-size:.95em}nav.toc a{margin-right:1.2em;color:#1d4f73}
+table{border-collapse:collapse;margin:.4em 0;font-size:.9em;font-variant-numeric:tabular-nums}
+td,th{border-bottom:1px solid #dde3e8;padding:3px 9px;text-align:right}
+thead th{background:#1d4f73;color:#fff;border:none;font-weight:600}
+tbody th,td:first-child,thead th:first-child{text-align:left}
+table.gates th{text-align:left}.headline{font-weight:bold;padding:.5em .8em;border-radius:5px;
+display:inline-block}.headline.pass{background:#e3f4e8;color:#1b5e30}.headline.warn{background:#fff4e0;
+color:#7a4a00}.headline.fail{background:#fde8ea;color:#8a0018}
+ul.tables{columns:2;font-size:.9em}tbody tr:nth-child(even){background:#f6f8fa}
+.scroll{overflow-x:auto}.note{font-size:.85em;color:#4a5560;max-width:60em}
+table.gates td{text-align:left}td.status{font-weight:bold;text-transform:uppercase;
+font-size:.85em}td.pass{color:#1b7a3a}td.warn{color:#a86400;background:#fff4e0}
+td.fail{color:#b00020;background:#fde8ea}
+figure{margin:1.2em 0 2em;page-break-inside:avoid}figure svg{max-width:100%;height:auto}
+figcaption{font-size:.92em;color:#33404b;margin-top:.3em;max-width:60em}
+section.table{page-break-inside:avoid}.methods p{max-width:60em}
+code{background:#eef2f5;padding:0 .25em;border-radius:3px}
+footer{margin-top:3em;font-size:.8em;color:#6a747d;border-top:1px solid #dde3e8;
+padding-top:.6em}
+@media print{body{padding:0;font-size:12px}nav.toc{display:none}}
+"""
+
+
 def _html(
     header: dict[str, str],
     tables: list[Published],
     figures: list[FigureOutput],
     extra_methods: str,
+    gates: pd.DataFrame | None = None,
 ) -> str:
     parts = [
         "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>",
-        "<title>rtwpanel evaluation report</title><style>",
-        "body{font-family:sans-serif;max-width:1100px;margin:2em auto;line-height:1.4}",
-        "table{border-collapse:collapse;margin:.5em 0;font-size:90%}",
-        "td,th{border:1px solid #ccc;padding:2px 6px;text-align:right}",
-        "th:first-child{text-align:left}.note{font-size:85%;color:#444}",
-        "figure{margin:1em 0}pre{white-space:pre-wrap}",
-        "</style></head><body><h1>rtwpanel evaluation report</h1><ul>",
+        f"<title>{TITLE}</title><style>{STYLE}</style></head><body>",
+        f"<header><h1>{TITLE}</h1><p class='subtitle'>{html.escape(SUBTITLE)}</p>",
+        "<dl class='meta'>",
     ]
-    parts += [f"<li><b>{html.escape(k)}</b>: {html.escape(v)}</li>" for k, v in header.items()]
-    parts.append("</ul><h2>Tables</h2>")
-    parts += [_html_table(t) for t in tables]
-    parts.append("<h2>Figures</h2>")
+    parts += [f"<dt>{html.escape(k)}</dt><dd>{html.escape(v)}</dd>" for k, v in header.items()]
+    parts.append("</dl></header>")
+    parts.append(
+        "<nav class='toc'><a href='#gates'>Quality gates</a><a href='#figures'>Figures</a>"
+        "<a href='#tables'>Tables</a><a href='#methods'>Methods</a></nav>"
+    )
+    parts.append("<h2 id='gates'>Quality gates of the build</h2>")
+    parts.append(_html_gates(gates))
+    parts.append("<h2 id='figures'>Figures</h2>")
     for figure in figures:
         parts.append(
-            f"<figure>{_inline_svg(figure.svg)}"
+            f"<figure id='{figure.key}'>{_inline_svg(figure.svg)}"
             f"<figcaption>{html.escape(figure.caption)}</figcaption></figure>"
         )
-    parts.append("<h2>Methods</h2>")
-    for paragraph in (METHODS + "\n" + extra_methods).split("\n\n"):
-        if paragraph.strip():
-            parts.append(f"<pre>{html.escape(paragraph.strip())}</pre>")
+    parts.append("<h2 id='tables'>Tables</h2>")
+    parts.append(
+        "<p class='note'>Every table is also in this folder as CSV and Markdown "
+        f"(table_NN.csv / .md). '{HIDDEN}' marks a hidden cell (small-cell suppression, "
+        "see Methods).</p>"
+    )
+    parts.append("<ul class='tables'>")
+    parts += [f"<li><a href='#{_anchor(t.title)}'>{html.escape(t.title)}</a></li>" for t in tables]
+    parts.append("</ul>")
+    parts += [_html_table(t) for t in tables]
+    parts.append("<h2 id='methods'>Methods</h2><div class='methods'>")
+    parts.append(_markdown_to_html(METHODS + "\n\n" + extra_methods))
+    parts.append("</div>")
+    parts.append(
+        "<footer>Written by rtwpanel from the marts of the warehouse named above. "
+        "Pseudonymous ids only; cells resting on few persons are hidden.</footer>"
+    )
     parts.append("</body></html>")
     return "\n".join(parts) + "\n"
