@@ -23,9 +23,9 @@
     {%- for relation in relations %}
         {%- set checked = [] %}
         {%- for column in adapter.get_columns_in_relation(relation) %}
-            {%- if column.is_string() %}
+            {%- if rtwpanel.is_text_column(column) %}
                 {%- do checked.append({'name': column.name, 'test': is_identity_number_text(adapter.quote(column.name))}) %}
-            {%- elif column.is_integer() %}
+            {%- elif rtwpanel.is_integer_column(column) %}
                 {%- do checked.append({'name': column.name, 'test': is_identity_number_integer(adapter.quote(column.name))}) %}
             {%- endif %}
         {%- endfor %}

@@ -22,7 +22,7 @@ final as (
         raw_rows - (loaded_rows + duplicate_rows + quarantined_rows) as unaccounted_rows,
         case
             when raw_rows > 0
-                then cast(quarantined_rows as {{ dbt.type_float() }}) / raw_rows
+                then cast(quarantined_rows as double) / raw_rows
             else 0
         end as quarantine_share
     from source_rows

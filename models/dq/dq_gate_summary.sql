@@ -267,11 +267,11 @@ observed as (
         cast(coalesce(n_checked, 0) as {{ dbt.type_bigint() }}) as n_checked,
         case
             -- share gates report a share, critical gates the count itself
-            when measure = 'count' then cast(coalesce(n_flagged, 0) as {{ dbt.type_float() }})
+            when measure = 'count' then cast(coalesce(n_flagged, 0) as double)
             when coalesce(n_checked, 0) = 0 then 0.0
-            else cast(n_flagged as {{ dbt.type_float() }}) / n_checked
+            else cast(n_flagged as double) / n_checked
         end as observed_value,
-        cast(threshold as {{ dbt.type_float() }}) as threshold,
+        cast(threshold as double) as threshold,
         severity,
         gate_order
     from gates

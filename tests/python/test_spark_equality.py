@@ -33,16 +33,7 @@ CONTRACT_MARTS = {"dim_participant", "fct_person_month", "mart_status_by_arm", "
 
 # Quality models known to differ between the engines, and why. Each must still
 # differ: once fixed, the test fails until the entry is removed.
-KNOWN_DIFFERENCES = {
-    "dq.dq_gate_identity_numbers": (
-        "Column.is_string() does not know Spark's `string` type, so the text columns"
-        " are not scanned on Spark; use rtwpanel.is_text_column / is_integer_column"
-    ),
-    "dq.dq_gate_summary": (
-        "dbt.type_float() is a 4-byte REAL on DuckDB, so the shares are rounded to"
-        " about 7 digits there and not on Spark; cast to double"
-    ),
-}
+KNOWN_DIFFERENCES: dict[str, str] = {}
 
 
 @dataclass
