@@ -7,6 +7,7 @@ screenshots under build/test-artefacts/. `make chromium` installs the browser.
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import subprocess
@@ -88,3 +89,26 @@ def test_docs_page_renders(
     shot = ARTEFACTS / name
     chromium([f"--screenshot={shot}", url], tmp_path / "profile-shot")
     assert shot.stat().st_size > 10_000
+
+
+def test_every_model_column_and_source_column_is_described(static_site: Path) -> None:
+    target = static_site.parent
+    manifest = json.loads((target / "manifest.json").read_text())
+    catalog = json.loads((target / "catalog.json").read_text())
+    missing = []
+    for uid, node in manifest["nodes"].items():
+        if node["resource_type"] not in ("model", "seed", "analysis"):
+            continue
+        if not node["description"].strip():
+            missing.append(uid)
+        # the columns the warehouse holds, not only those the YAML lists
+        built = catalog["nodes"].get(uid, {}).get("columns", {})
+        for column in {*built, *node["columns"]}:
+            described = node["columns"].get(column) or node["columns"].get(column.lower())
+            if not described or not described["description"].strip():
+                missing.append(f"{uid}.{column}")
+    for uid, source in manifest["sources"].items():
+        if not source["description"].strip():
+            missing.append(uid)
+        missing += [f"{uid}.{c}" for c, d in source["columns"].items() if not d["description"]]
+    assert missing == []
