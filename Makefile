@@ -51,7 +51,7 @@ clean:
 	rm -rf warehouse reports target logs
 
 bench: $(STAMP)
-	$(BIN)/python benchmarks/bench.py
+	$(BIN)/python benchmarks/bench.py $(BENCH_ARGS)
 
 test-spark: $(STAMP)
 	$(BIN)/python -m pytest tests/python/test_spark_equality.py tests/python/test_spark_macros.py
