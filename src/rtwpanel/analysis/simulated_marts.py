@@ -20,51 +20,13 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from rtwpanel.marts_schema import BINARY_STATUSES, FCT_PERSON_MONTH_COLUMNS, NPR_MEASURES
+
 CENTRE_WEIGHTS = np.array([1479, 2561, 2169, 716, 1297, 1819], dtype=float)
 EDUCATION = ("grunnskole", "vgs_grunn", "vgs_fullfort", "hoyere")
-SHARE_STATUSES = (
-    "employed",
-    "sick_listed",
-    "on_aap",
-    "on_disability",
-    "on_unemployment_benefit",
-    "on_social_assistance",
-    "in_programme",
-    "in_education_oct",
-    "in_education_course",
-    "aap_and_employed",
-)
-NPR = ("npr_avtalespesialist", "npr_bup", "npr_phv_poli", "npr_phv_dag", "npr_phv_dogn_days")
-FCT_COLUMNS = (
-    "person_id",
-    "month",
-    "year",
-    "calendar_month",
-    "rel_month",
-    "period",
-    "arm",
-    "is_ips",
-    "centre_id",
-    "female",
-    "age_at_randomisation",
-    "diagnosis_group",
-    "education_level",
-    "employed",
-    "n_jobs",
-    "max_stillingsprosent",
-    "n_jobs_stipulated",
-    "sick_listed",
-    "sick_listed_source",
-    "on_aap",
-    "on_disability",
-    "on_unemployment_benefit",
-    "on_social_assistance",
-    "in_programme",
-    "in_education_oct",
-    "in_education_course",
-    *NPR,
-    "aap_and_employed",
-)
+SHARE_STATUSES = BINARY_STATUSES
+NPR = NPR_MEASURES
+FCT_COLUMNS = FCT_PERSON_MONTH_COLUMNS
 DIM_COLUMNS = (
     "person_id",
     "arm",

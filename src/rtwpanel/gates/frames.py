@@ -12,24 +12,11 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from rtwpanel.gates.warehouse import require_relation
+from rtwpanel.marts_schema import BINARY_STATUSES
 
 if TYPE_CHECKING:
     import duckdb
     import pandas as pd
-
-# The 0/1 statuses of marts.fct_person_month (contracts: "Flags and statuses").
-BINARY_STATUSES = (
-    "employed",
-    "sick_listed",
-    "on_aap",
-    "on_disability",
-    "on_unemployment_benefit",
-    "on_social_assistance",
-    "in_programme",
-    "in_education_oct",
-    "in_education_course",
-    "aap_and_employed",
-)
 
 
 def status_by_arm(connection: duckdb.DuckDBPyConnection) -> pd.DataFrame:

@@ -1,0 +1,58 @@
+"""The columns of the marts, as the contracts name them (docs/contracts.md)."""
+
+from __future__ import annotations
+
+# The 0/1 statuses of marts.fct_person_month (NULL where the source does not cover the month).
+BINARY_STATUSES = (
+    "employed",
+    "sick_listed",
+    "on_aap",
+    "on_disability",
+    "on_unemployment_benefit",
+    "on_social_assistance",
+    "in_programme",
+    "in_education_oct",
+    "in_education_course",
+    "aap_and_employed",
+)
+
+# Specialist health-care use per month: contact counts and inpatient days.
+NPR_MEASURES = (
+    "npr_avtalespesialist",
+    "npr_bup",
+    "npr_phv_poli",
+    "npr_phv_dag",
+    "npr_phv_dogn_days",
+)
+
+# Every column of marts.fct_person_month, in the contract's order.
+FCT_PERSON_MONTH_COLUMNS = (
+    "person_id",
+    "month",
+    "year",
+    "calendar_month",
+    "rel_month",
+    "period",
+    "arm",
+    "is_ips",
+    "centre_id",
+    "female",
+    "age_at_randomisation",
+    "diagnosis_group",
+    "education_level",
+    "employed",
+    "n_jobs",
+    "max_stillingsprosent",
+    "n_jobs_stipulated",
+    "sick_listed",
+    "sick_listed_source",
+    "on_aap",
+    "on_disability",
+    "on_unemployment_benefit",
+    "on_social_assistance",
+    "in_programme",
+    "in_education_oct",
+    "in_education_course",
+    *NPR_MEASURES,
+    "aap_and_employed",
+)
