@@ -67,6 +67,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print(f"rtwpanel {args.command}: interrupted", file=sys.stderr)
         return 130
+    except Exception as exc:  # anything unforeseen: one line, the traceback on request
+        if args.debug:
+            raise
+        print(
+            f"rtwpanel {args.command}: error: {type(exc).__name__}: {exc}\n"
+            f"(run 'rtwpanel --debug {args.command} ...' for the traceback)",
+            file=sys.stderr,
+        )
+        return 1
 
 
 if __name__ == "__main__":
