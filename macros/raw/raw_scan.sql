@@ -17,21 +17,27 @@
 {% macro duckdb__raw_scan(path, header_columns) %}
     {%- set pattern = rtwpanel.identity_number_pattern() -%}
     {%- set rejects = 'rtw_unreadable_lines' -%}
-    {%- do run_query('drop table if exists ' ~ rejects ~ '; drop table if exists ' ~ rejects ~ '_scan') -%}
+    {%- do run_query('drop table if exists ' ~ rejects ~ '; drop table if exists ' ~ rejects ~ '_scan'
+        ~ '; drop table if exists ' ~ rejects ~ '_again; drop table if exists ' ~ rejects ~ '_again_scan') -%}
+    {#- One aggregate over one read: a CTE read twice would hold the file in memory. -#}
     {%- set sql -%}
-        with lines as (
-            {{ rtwpanel.raw_lines(rtwpanel.raw_read(path, rejects)) }}
-        ),
-
-        flagged as (
-            select source_line, raw_line
-            from lines
-            where regexp_matches(raw_line, '{{ pattern }}')
-        ),
-
-        first_flagged as (
+        select
+            count(case when source_line > 1 then 1 end) as data_rows,
+            count(case when is_identity then 1 end) as identity_lines,
+            min(case when is_identity then source_line end) as first_identity_line
+        from (
             select
                 source_line,
+                regexp_matches(raw_line, '{{ pattern }}') as is_identity
+            from ({{ rtwpanel.raw_lines(rtwpanel.raw_read(path, rejects)) }}) as lines
+        ) as scanned
+    {%- endset -%}
+    {%- set row = run_query(sql).rows[0] -%}
+    {%- set first_column = none -%}
+    {%- if row[1] > 0 -%}
+        {#- Only for a refused file: which column of the first flagged line. -#}
+        {%- set column_sql -%}
+            select
                 case
                 {%- for column in header_columns %}
                     when regexp_matches(split_part(raw_line, ';', {{ loop.index }}), '{{ pattern }}')
@@ -39,25 +45,18 @@
                 {%- endfor %}
                     else 'a field beyond the header'
                 end as column_name
-            from flagged
-            order by source_line
-            limit 1
-        )
-
-        select
-            (select count(*) from lines where source_line > 1) as data_rows,
-            (select count(*) from flagged) as identity_lines,
-            (select source_line from first_flagged) as first_identity_line,
-            (select column_name from first_flagged) as first_identity_column
-    {%- endset -%}
-    {%- set row = run_query(sql).rows[0] -%}
+            from ({{ rtwpanel.raw_lines(rtwpanel.raw_read(path, rejects ~ '_again')) }}) as lines
+            where source_line = {{ row[2] }}
+        {%- endset -%}
+        {%- set first_column = run_query(column_sql).rows[0][0] -%}
+    {%- endif -%}
     {%- set unreadable = run_query(
         'select count(*), min(line), min(error_type) from ' ~ rejects).rows[0] -%}
     {{- return({
         'data_rows': row[0] | int,
         'identity_lines': row[1] | int,
         'first_identity_line': row[2],
-        'first_identity_column': row[3],
+        'first_identity_column': first_column,
         'unreadable_lines': unreadable[0] | int,
         'first_unreadable_line': unreadable[1],
         'unreadable_error': unreadable[2],

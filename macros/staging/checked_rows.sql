@@ -7,6 +7,8 @@
       column_name the column at fault (NULL for wrong_field_count,
                   unknown_person and orphan_reversal on the whole row)
     stg_<file>, dq_quarantine and dq_source_rows all read these verdicts.
+    A file with match_reversals gets its orphan_reversal verdicts in a second
+    step, over this model's table (macro reversal_verdicts).
 
     The header is read when the model is compiled, so columns may come in any
     order and extra columns are ignored.
@@ -61,7 +63,41 @@
         {%- do checks.append(['person_known = 0', 'unknown_person', 'person_id']) -%}
     {%- endif -%}
 
+{#- The file is read three times rather than held in memory once: a read is
+    cheap, and a CTE read twice would be materialised whole (every line, as
+    text) before anything else could run. #}
 with
+
+hashed_lines as (
+    {{ rtwpanel.raw_lines(raw_relation) }}
+),
+
+repeated_hashes as (
+    -- the hashes of more than one data line: the only lines that can repeat
+    select {{ rtwpanel.line_hash('raw_line') }} as line_hash
+    from hashed_lines
+    where source_line > 1 and raw_line is not null
+    group by {{ rtwpanel.line_hash('raw_line') }}
+    having count(*) > 1
+),
+
+candidate_lines as (
+    {{ rtwpanel.raw_lines(raw_relation) }}
+),
+
+repeated_lines as (
+    -- an exact duplicate repeats the whole line; the first copy is kept
+    select
+        candidate_lines.source_line,
+        row_number() over (
+            partition by candidate_lines.raw_line
+            order by candidate_lines.source_line
+        ) as copy_number
+    from candidate_lines
+    inner join repeated_hashes
+        on {{ rtwpanel.line_hash('candidate_lines.raw_line') }} = repeated_hashes.line_hash
+    where candidate_lines.source_line > 1
+),
 
 source_lines as (
     {{ rtwpanel.raw_lines(raw_relation) }}
@@ -69,18 +105,18 @@ source_lines as (
 
 data_lines as (
     select
-        source_line,
-        raw_line,
+        source_lines.source_line,
+        source_lines.raw_line,
         -- fields = separators + 1; a blank line has none
         case
-            when raw_line is null then 0
-            else {{ dbt.length('raw_line') }} - {{ dbt.length(dbt.replace('raw_line', "';'", "''")) }} + 1
+            when source_lines.raw_line is null then 0
+            else {{ dbt.length('source_lines.raw_line') }} - {{ dbt.length(dbt.replace('source_lines.raw_line', "';'", "''")) }} + 1
         end as field_count,
-        -- an exact duplicate repeats the whole line; the first copy is kept.
-        -- Numbered here, while a row is two columns wide: far cheaper to sort.
-        row_number() over (partition by raw_line order by source_line) as copy_number
+        coalesce(repeated_lines.copy_number, 1) as copy_number
     from source_lines
-    where source_line > 1
+    left join repeated_lines
+        on source_lines.source_line = repeated_lines.source_line
+    where source_lines.source_line > 1
 ),
 
 fields as (
@@ -156,7 +192,7 @@ verdicts as (
             {%- for check in checks %}
             when {{ check[0] }} then '{{ check[1] }}'
             {%- endfor %}
-        end as row_reason,
+        end as reason,
         case
             {%- for check in checks %}
             when {{ check[0] }} then {{ "'" ~ check[2] ~ "'" if check[2] is not none else 'null' }}
@@ -164,83 +200,6 @@ verdicts as (
         end as row_column_name
     from looked_up
 ),
-
-{%- if spec.get('match_reversals', false) %}
-
-{#- Reversals cancel payments one to one: the k-th reversal of a key matches
-    the k-th payment of the same key (both in line order). Only sound,
-    first-copy rows take part, so a kept reversal's payment is in stg too. #}
-sound_rows as (
-    select *
-    from verdicts
-    where row_reason is null and copy_number = 1
-),
-
-payments as (
-    select
-        source_line,
-        person_id,
-        ytelse,
-        fom_date,
-        tom_date,
-        belop as amount,
-        row_number() over (
-            partition by person_id, ytelse, fom_date, tom_date, belop
-            order by source_line
-        ) as match_rank
-    from sound_rows
-    where belop > 0
-),
-
-reversals as (
-    select
-        source_line,
-        person_id,
-        ytelse,
-        fom_date,
-        tom_date,
-        -belop as amount,
-        row_number() over (
-            partition by person_id, ytelse, fom_date, tom_date, belop
-            order by source_line
-        ) as match_rank
-    from sound_rows
-    where belop < 0
-),
-
-orphan_reversals as (
-    select reversals.source_line
-    from reversals
-    left join payments
-        on reversals.person_id = payments.person_id
-        and reversals.ytelse = payments.ytelse
-        and reversals.fom_date = payments.fom_date
-        and reversals.tom_date = payments.tom_date
-        and reversals.amount = payments.amount
-        and reversals.match_rank = payments.match_rank
-    where payments.source_line is null
-),
-
-reasoned as (
-    select
-        verdicts.*,
-        coalesce(
-            verdicts.row_reason,
-            case when orphan_reversals.source_line is not null then 'orphan_reversal' end
-        ) as reason
-    from verdicts
-    left join orphan_reversals
-        on verdicts.source_line = orphan_reversals.source_line
-),
-{%- else %}
-
-reasoned as (
-    select
-        verdicts.*,
-        verdicts.row_reason as reason
-    from verdicts
-),
-{%- endif %}
 
 final as (
     select
@@ -253,13 +212,17 @@ final as (
         case when raw_line is not null and copy_number > 1 then null else reason end as reason,
         case when raw_line is not null and copy_number > 1 then null else row_column_name end as column_name,
         -- kept for quarantined rows only: the rest are in the typed columns
+        -- (and for sound reversals, which reversal_verdicts may quarantine)
         case
             when (raw_line is null or copy_number = 1) and reason is not null then raw_line
+            {%- if spec.get('match_reversals', false) %}
+            when copy_number = 1 and belop < 0 then raw_line
+            {%- endif %}
         end as raw_line,
         {%- for column in columns %}
         {{ column['name'] }}{{ ',' if not loop.last }}
         {%- endfor %}
-    from reasoned
+    from verdicts
 )
 
 select * from final

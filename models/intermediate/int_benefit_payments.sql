@@ -2,15 +2,12 @@
 -- reversal, mapped to a status through the benefit-code seed. A reversal (negative
 -- belop) cancels one payment of the same person, ytelse, fom_date and tom_date with
 -- the negated amount; reversals and payments are paired one to one in line order,
--- so a reversal with nothing to reverse cancels nothing.
+-- so the k-th payment of a key is cancelled when the key has at least k reversals.
+-- Only the few keys with a reversal are ranked. stg_ytelser is named in each CTE
+-- that reads it (no import CTE): a CTE read three times would be copied into
+-- memory whole.
 
 with
-
-payments_and_reversals as (
-
-    select * from {{ ref('stg_ytelser') }}
-
-),
 
 benefit_codes as (
 
@@ -18,52 +15,58 @@ benefit_codes as (
 
 ),
 
-ranked as (
+reversal_keys as (
 
     select
-        payments_and_reversals.*,
-        case when payments_and_reversals.belop < 0 then 1 else 0 end as is_reversal,
-        row_number() over (
-            partition by
-                payments_and_reversals.person_id,
-                payments_and_reversals.ytelse,
-                payments_and_reversals.fom_date,
-                payments_and_reversals.tom_date,
-                abs(payments_and_reversals.belop),
-                case when payments_and_reversals.belop < 0 then 1 else 0 end
-            order by payments_and_reversals.source_line
-        ) as pair_rank
-    from payments_and_reversals
+        person_id,
+        ytelse,
+        fom_date,
+        tom_date,
+        -1 * belop as amount,
+        count(*) as n_reversals
+    from {{ ref('stg_ytelser') }}
+    where belop < 0
+    group by person_id, ytelse, fom_date, tom_date, -1 * belop
 
 ),
 
-payments as (
+cancelled as (
 
-    select * from ranked
-    where is_reversal = 0
-
-),
-
-reversals as (
-
-    select * from ranked
-    where is_reversal = 1
+    -- the first n_reversals payments of each key, in line order
+    select ranked.source_line
+    from (
+        select
+            payments.source_line,
+            reversal_keys.n_reversals,
+            row_number() over (
+                partition by
+                    payments.person_id,
+                    payments.ytelse,
+                    payments.fom_date,
+                    payments.tom_date,
+                    payments.belop
+                order by payments.source_line
+            ) as pair_rank
+        from {{ ref('stg_ytelser') }} as payments
+        inner join reversal_keys
+            on
+                payments.person_id = reversal_keys.person_id
+                and payments.ytelse = reversal_keys.ytelse
+                and payments.fom_date = reversal_keys.fom_date
+                and payments.tom_date = reversal_keys.tom_date
+                and payments.belop = reversal_keys.amount
+    ) as ranked
+    where ranked.pair_rank <= ranked.n_reversals
 
 ),
 
 counting as (
 
     select payments.*
-    from payments
-    left join reversals
-        on
-            payments.person_id = reversals.person_id
-            and payments.ytelse = reversals.ytelse
-            and payments.fom_date = reversals.fom_date
-            and payments.tom_date = reversals.tom_date
-            and payments.belop = -1 * reversals.belop
-            and payments.pair_rank = reversals.pair_rank
-    where reversals.person_id is null
+    from {{ ref('stg_ytelser') }} as payments
+    left join cancelled
+        on payments.source_line = cancelled.source_line
+    where payments.belop >= 0 and cancelled.source_line is null
 
 ),
 

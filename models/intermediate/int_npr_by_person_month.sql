@@ -30,8 +30,9 @@ starts as (
         case when contacts.kontakttype = 'phv_dag' then 1 else 0 end as npr_phv_dag,
         0 as npr_phv_dogn_days
     from contacts
+    -- the month of inn_date: an equality join, not a range join over the spine
     inner join spine
-        on contacts.inn_date between spine.month and spine.month_end
+        on {{ month_start('contacts.inn_date') }} = spine.month
     where contacts.kontakttype <> 'phv_dogn'
 
 ),

@@ -1,6 +1,6 @@
 -- Every data line of utdanning.csv with its verdict (loaded, duplicate or
 -- quarantined with a reason); see macro checked_rows.
--- A table: the file is read once, and three models read the verdicts.
+-- A table: three models read the verdicts, and the file is read only here.
 {{ config(materialized='table') }}
 
 {{ checked_rows('utdanning') }}

@@ -1,6 +1,8 @@
--- Every data line of ytelser.csv with its verdict (loaded, duplicate or
--- quarantined with a reason); see macro checked_rows.
--- A table: the file is read once, and three models read the verdicts.
-{{ config(materialized='table') }}
+-- Every data line of ytelser.csv with its verdict: the line-by-line verdicts,
+-- and a sound reversal with no payment to cancel quarantined as an
+-- orphan_reversal; see macro reversal_verdicts.
+-- A view: only the few keys with a reversal are ranked, and the table below
+-- is not copied.
+{{ config(materialized='view') }}
 
-{{ checked_rows('ytelser') }}
+{{ reversal_verdicts('ytelser') }}

@@ -1,0 +1,96 @@
+{#-
+    The verdicts of a file whose reversals must cancel a payment (ytelser), over
+    the line-by-line verdicts of checked_rows: a sound reversal (negative belop)
+    with no payment left to cancel becomes a quarantined orphan_reversal.
+
+    Reversals cancel payments one to one: the k-th sound reversal of a key
+    (person_id, ytelse, fom_date, tom_date, amount) matches the k-th sound
+    payment of the same key, both in line order, so the k-th reversal is an
+    orphan when the key has fewer than k payments. Only the few keys that have
+    a reversal are ranked; the line_checks relation is named in each CTE that
+    reads it (no import CTE) so that it is scanned, not copied into memory.
+-#}
+{% macro reversal_verdicts(name) %}
+    {%- set columns = rtwpanel.raw_files()[name]['columns'] -%}
+    {%- set line_checks = ref('stg_' ~ name ~ '__line_checks') -%}
+
+with
+
+reversal_keys as (
+    select distinct
+        person_id,
+        ytelse,
+        fom_date,
+        tom_date,
+        -belop as amount
+    from {{ line_checks }}
+    where row_status = 'loaded' and belop < 0
+),
+
+key_rows as (
+    -- the sound payments and reversals of those keys
+    select
+        line_checks.source_line,
+        line_checks.person_id,
+        line_checks.ytelse,
+        line_checks.fom_date,
+        line_checks.tom_date,
+        line_checks.belop
+    from {{ line_checks }} as line_checks
+    inner join reversal_keys
+        on
+            line_checks.person_id = reversal_keys.person_id
+            and line_checks.ytelse = reversal_keys.ytelse
+            and line_checks.fom_date = reversal_keys.fom_date
+            and line_checks.tom_date = reversal_keys.tom_date
+            and abs(line_checks.belop) = reversal_keys.amount
+    where line_checks.row_status = 'loaded'
+),
+
+ranked as (
+    select
+        source_line,
+        belop,
+        row_number() over (
+            partition by person_id, ytelse, fom_date, tom_date, belop
+            order by source_line
+        ) as rank_in_key,
+        sum(case when belop > 0 then 1 else 0 end) over (
+            partition by person_id, ytelse, fom_date, tom_date, abs(belop)
+        ) as key_payments
+    from key_rows
+),
+
+orphan_reversals as (
+    select source_line
+    from ranked
+    where belop < 0 and rank_in_key > key_payments
+),
+
+final as (
+    select
+        line_checks.source_line,
+        case
+            when orphan_reversals.source_line is not null then 'quarantined'
+            else line_checks.row_status
+        end as row_status,
+        case
+            when orphan_reversals.source_line is not null then 'orphan_reversal'
+            else line_checks.reason
+        end as reason,
+        line_checks.column_name,
+        -- kept for quarantined rows only
+        case
+            when line_checks.row_status = 'quarantined' or orphan_reversals.source_line is not null
+                then line_checks.raw_line
+        end as raw_line,
+        {%- for column in columns %}
+        line_checks.{{ column['name'] }}{{ ',' if not loop.last }}
+        {%- endfor %}
+    from {{ line_checks }} as line_checks
+    left join orphan_reversals
+        on line_checks.source_line = orphan_reversals.source_line
+)
+
+select * from final
+{% endmacro %}
