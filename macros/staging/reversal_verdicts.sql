@@ -1,17 +1,20 @@
 {#-
-    The verdicts of a file whose reversals must cancel a payment (ytelser), over
-    the line-by-line verdicts of checked_rows: a sound reversal (negative belop)
-    with no payment left to cancel becomes a quarantined orphan_reversal.
+    Reversals of a file whose negative amounts must cancel a payment (ytelser).
 
-    Reversals cancel payments one to one: the k-th sound reversal of a key
-    (person_id, ytelse, fom_date, tom_date, amount) matches the k-th sound
-    payment of the same key, both in line order, so the k-th reversal is an
-    orphan when the key has fewer than k payments. Only the few keys that have
-    a reversal are ranked; the line_checks relation is named in each CTE that
-    reads it (no import CTE) so that it is scanned, not copied into memory.
+    orphan_reversals(name): the source_line of every sound reversal (negative
+    belop) with no payment left to cancel. Reversals cancel payments one to
+    one: the k-th sound reversal of a key (person_id, ytelse, fom_date,
+    tom_date, amount) matches the k-th sound payment of the same key, both in
+    line order, so the k-th reversal is an orphan when the key has fewer than
+    k payments. Only the few keys that have a reversal are ranked.
+
+    reversal_verdicts(name): the line-by-line verdicts of checked_rows with
+    every orphan quarantined as orphan_reversal.
+
+    Each CTE names the relation it reads (no import CTE): a CTE read twice is
+    copied into memory whole, and these relations hold every line of the file.
 -#}
-{% macro reversal_verdicts(name) %}
-    {%- set columns = rtwpanel.raw_files()[name]['columns'] -%}
+{% macro orphan_reversals(name) %}
     {%- set line_checks = ref('stg_' ~ name ~ '__line_checks') -%}
 
 with
@@ -61,10 +64,27 @@ ranked as (
     from key_rows
 ),
 
-orphan_reversals as (
+final as (
     select source_line
     from ranked
     where belop < 0 and rank_in_key > key_payments
+)
+
+select * from final
+{% endmacro %}
+
+
+{% macro reversal_verdicts(name) %}
+    {%- set columns = rtwpanel.raw_files()[name]['columns'] -%}
+
+with
+
+line_checks as (
+    select * from {{ ref('stg_' ~ name ~ '__line_checks') }}
+),
+
+orphan_reversals as (
+    select * from {{ ref('stg_' ~ name ~ '__orphan_reversals') }}
 ),
 
 final as (
@@ -87,7 +107,7 @@ final as (
         {%- for column in columns %}
         line_checks.{{ column['name'] }}{{ ',' if not loop.last }}
         {%- endfor %}
-    from {{ line_checks }} as line_checks
+    from line_checks
     left join orphan_reversals
         on line_checks.source_line = orphan_reversals.source_line
 )
