@@ -1,10 +1,8 @@
--- One row per person, month and source (the intermediate model it comes from)
--- with a record: the per-source month aggregates stacked, each row NULL in every
--- other source's columns. The fact table stacks the person x month grid onto these
--- rows and collapses them in one aggregation, so the panel needs no join of the
--- grid with the records.
--- A view: it is read once, by the fact table, and never copied.
-{{ config(materialized='view') }}
+-- One row per person and month with any record in any source: the per-source
+-- month aggregates stacked and collapsed, so the panel joins the person x month
+-- grid once (not once per source). Columns of a source are NULL where the person
+-- has no record of it that month; the fact table turns that into 0 or NULL by
+-- coverage.
 
 {%- set int = dbt.type_int() %}
 {%- set float = dbt.type_float() %}
@@ -54,12 +52,11 @@ npr as (
 
 ),
 
-final as (
+stacked as (
 
     select
         person_id,
         month,
-        'employment' as source,
         cast(n_jobs as {{ int }}) as n_jobs,
         cast(max_stillingsprosent as {{ float }}) as max_stillingsprosent,
         cast(n_jobs_stipulated as {{ int }}) as n_jobs_stipulated,
@@ -85,7 +82,7 @@ final as (
     union all
 
     select
-        person_id, month, 'sick_leave',
+        person_id, month,
         null, null, null,
         sick_listed, sick_listed_source,
         null, null, null, null, null, null, null, null, null, null, null, null
@@ -94,7 +91,7 @@ final as (
     union all
 
     select
-        person_id, month, 'benefits',
+        person_id, month,
         null, null, null, null, null,
         on_aap, on_disability, on_unemployment_benefit,
         null, null, null, null, null, null, null, null, null
@@ -103,7 +100,7 @@ final as (
     union all
 
     select
-        person_id, month, 'social_assistance',
+        person_id, month,
         null, null, null, null, null, null, null, null,
         on_social_assistance,
         null, null, null, null, null, null, null, null
@@ -112,7 +109,7 @@ final as (
     union all
 
     select
-        person_id, month, 'programmes',
+        person_id, month,
         null, null, null, null, null, null, null, null, null,
         in_programme,
         null, null, null, null, null, null, null
@@ -121,7 +118,7 @@ final as (
     union all
 
     select
-        person_id, month, 'education',
+        person_id, month,
         null, null, null, null, null, null, null, null, null, null,
         in_education_oct, in_education_course,
         null, null, null, null, null
@@ -130,11 +127,39 @@ final as (
     union all
 
     select
-        person_id, month, 'npr',
+        person_id, month,
         null, null, null, null, null, null, null, null, null, null, null, null,
         npr_avtalespesialist, npr_bup, npr_phv_poli, npr_phv_dag, npr_phv_dogn_days
     from npr
     -- noqa: enable=all
+
+),
+
+final as (
+
+    -- each column has at most one non-NULL value per person and month
+    select
+        person_id,
+        month,
+        max(n_jobs) as n_jobs,
+        max(max_stillingsprosent) as max_stillingsprosent,
+        max(n_jobs_stipulated) as n_jobs_stipulated,
+        max(sick_listed) as sick_listed,
+        max(sick_listed_source) as sick_listed_source,
+        max(on_aap) as on_aap,
+        max(on_disability) as on_disability,
+        max(on_unemployment_benefit) as on_unemployment_benefit,
+        max(on_social_assistance) as on_social_assistance,
+        max(in_programme) as in_programme,
+        max(in_education_oct) as in_education_oct,
+        max(in_education_course) as in_education_course,
+        max(npr_avtalespesialist) as npr_avtalespesialist,
+        max(npr_bup) as npr_bup,
+        max(npr_phv_poli) as npr_phv_poli,
+        max(npr_phv_dag) as npr_phv_dag,
+        max(npr_phv_dogn_days) as npr_phv_dogn_days
+    from stacked
+    group by person_id, month
 
 )
 

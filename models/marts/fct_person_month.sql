@@ -27,99 +27,6 @@ grid as (
     -- persons x months: the only product in the panel, through the month spine
     select
         participants.person_id,
-        spine.month
-    from participants
-    cross join spine
-    where participants.has_register_data
-
-),
-
-stacked as (
-
-    -- every panel person-month once, then each source's records of it
-    select
-        person_id,
-        month,
-        cast(null as {{ dbt.type_int() }}) as n_jobs,
-        cast(null as {{ dbt.type_float() }}) as max_stillingsprosent,
-        cast(null as {{ dbt.type_int() }}) as n_jobs_stipulated,
-        cast(null as {{ dbt.type_int() }}) as sick_listed,
-        cast(null as {{ dbt.type_string() }}) as sick_listed_source,
-        cast(null as {{ dbt.type_int() }}) as on_aap,
-        cast(null as {{ dbt.type_int() }}) as on_disability,
-        cast(null as {{ dbt.type_int() }}) as on_unemployment_benefit,
-        cast(null as {{ dbt.type_int() }}) as on_social_assistance,
-        cast(null as {{ dbt.type_int() }}) as in_programme,
-        cast(null as {{ dbt.type_int() }}) as in_education_oct,
-        cast(null as {{ dbt.type_int() }}) as in_education_course,
-        cast(null as {{ dbt.type_int() }}) as npr_avtalespesialist,
-        cast(null as {{ dbt.type_int() }}) as npr_bup,
-        cast(null as {{ dbt.type_int() }}) as npr_phv_poli,
-        cast(null as {{ dbt.type_int() }}) as npr_phv_dag,
-        cast(null as {{ dbt.type_int() }}) as npr_phv_dogn_days
-    from grid
-
-    union all
-
-    select
-        person_id,
-        month,
-        n_jobs,
-        max_stillingsprosent,
-        n_jobs_stipulated,
-        sick_listed,
-        sick_listed_source,
-        on_aap,
-        on_disability,
-        on_unemployment_benefit,
-        on_social_assistance,
-        in_programme,
-        in_education_oct,
-        in_education_course,
-        npr_avtalespesialist,
-        npr_bup,
-        npr_phv_poli,
-        npr_phv_dag,
-        npr_phv_dogn_days
-    from records
-
-),
-
-collapsed as (
-
-    -- one aggregation instead of a join of the grid with the records: each
-    -- column has at most one non-NULL value per person and month
-    select
-        person_id,
-        month,
-        max(n_jobs) as employment_n_jobs,
-        max(max_stillingsprosent) as employment_max_stillingsprosent,
-        max(n_jobs_stipulated) as employment_n_jobs_stipulated,
-        max(sick_listed) as sick_leave_sick_listed,
-        max(sick_listed_source) as sick_leave_source,
-        max(on_aap) as benefits_on_aap,
-        max(on_disability) as benefits_on_disability,
-        max(on_unemployment_benefit) as benefits_on_unemployment_benefit,
-        max(on_social_assistance) as social_assistance_flag,
-        max(in_programme) as programmes_flag,
-        max(in_education_oct) as education_oct_flag,
-        max(in_education_course) as education_course_flag,
-        max(npr_avtalespesialist) as npr_avtalespesialist_count,
-        max(npr_bup) as npr_bup_count,
-        max(npr_phv_poli) as npr_phv_poli_count,
-        max(npr_phv_dag) as npr_phv_dag_count,
-        max(npr_phv_dogn_days) as npr_phv_dogn_days_count
-    from stacked
-    group by person_id, month
-
-),
-
-joined as (
-
-    -- the person's attributes and the month's coverage: the grid's persons and
-    -- months only (records of anyone or any month else fall away here)
-    select
-        collapsed.*,
         participants.arm,
         participants.is_ips,
         participants.centre_id,
@@ -128,26 +35,41 @@ joined as (
         participants.diagnosis_group,
         participants.education_level,
         participants.randomised_date,
-        spine.month_end,
-        spine.year,
-        spine.calendar_month,
-        spine.covered_aa_arbeidsforhold,
-        spine.covered_ytelser,
-        spine.covered_sykepenger,
-        spine.covered_sykmeldinger,
-        spine.covered_sosialhjelp,
-        spine.covered_tiltak,
-        spine.covered_utdanning,
-        spine.covered_utdanning_forlop,
-        spine.covered_npr,
-        spine.education_oct_year,
-        {{ calendar_months_between('participants.randomised_date', 'collapsed.month') }} as rel_month
-    from collapsed
-    inner join participants
-        on collapsed.person_id = participants.person_id
-    inner join spine
-        on collapsed.month = spine.month
+        spine.*
+    from participants
+    cross join spine
     where participants.has_register_data
+
+),
+
+joined as (
+
+    -- one join of the grid with every source's records (aggregated before joining)
+    select
+        grid.*,
+        {{ calendar_months_between('grid.randomised_date', 'grid.month') }} as rel_month,
+        records.n_jobs as employment_n_jobs,
+        records.max_stillingsprosent as employment_max_stillingsprosent,
+        records.n_jobs_stipulated as employment_n_jobs_stipulated,
+        records.sick_listed as sick_leave_sick_listed,
+        records.sick_listed_source as sick_leave_source,
+        records.on_aap as benefits_on_aap,
+        records.on_disability as benefits_on_disability,
+        records.on_unemployment_benefit as benefits_on_unemployment_benefit,
+        records.on_social_assistance as social_assistance_flag,
+        records.in_programme as programmes_flag,
+        records.in_education_oct as education_oct_flag,
+        records.in_education_course as education_course_flag,
+        records.npr_avtalespesialist as npr_avtalespesialist_count,
+        records.npr_bup as npr_bup_count,
+        records.npr_phv_poli as npr_phv_poli_count,
+        records.npr_phv_dag as npr_phv_dag_count,
+        records.npr_phv_dogn_days as npr_phv_dogn_days_count
+    from grid
+    left join records
+        on
+            grid.person_id = records.person_id
+            and grid.month = records.month
 
 ),
 
