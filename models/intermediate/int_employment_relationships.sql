@@ -46,14 +46,14 @@ latest_registration as (
 ranked_reported_ends as (
 
     select
-        arbeidsforhold_id,
-        end_date,
+        registrations.arbeidsforhold_id,
+        registrations.end_date,
         row_number() over (
-            partition by arbeidsforhold_id
-            order by reg_month desc, source_line desc
+            partition by registrations.arbeidsforhold_id
+            order by registrations.reg_month desc, registrations.source_line desc
         ) as recency_rank
     from {{ ref('stg_aa_arbeidsforhold') }} as registrations
-    where end_date is not null
+    where registrations.end_date is not null
 
 ),
 
@@ -70,12 +70,12 @@ latest_reported_end as (
 registration_span as (
 
     select
-        arbeidsforhold_id,
-        min(reg_month) as first_reg_month,
-        max(reg_month) as last_reg_month,
-        count(distinct reg_month) as n_reg_months
+        registrations.arbeidsforhold_id,
+        min(registrations.reg_month) as first_reg_month,
+        max(registrations.reg_month) as last_reg_month,
+        count(distinct registrations.reg_month) as n_reg_months
     from {{ ref('stg_aa_arbeidsforhold') }} as registrations
-    group by arbeidsforhold_id
+    group by registrations.arbeidsforhold_id
 
 ),
 

@@ -16,9 +16,45 @@ spine as (
 
 ),
 
-records as (
+employment as (
 
-    select * from {{ ref('int_person_month_records') }}
+    select * from {{ ref('int_employment_by_person_month') }}
+
+),
+
+sick_leave as (
+
+    select * from {{ ref('int_sick_leave_by_person_month') }}
+
+),
+
+benefits as (
+
+    select * from {{ ref('int_benefits_by_person_month') }}
+
+),
+
+social_assistance as (
+
+    select * from {{ ref('int_social_assistance_by_person_month') }}
+
+),
+
+programmes as (
+
+    select * from {{ ref('int_programmes_by_person_month') }}
+
+),
+
+education as (
+
+    select * from {{ ref('int_education_by_person_month') }}
+
+),
+
+npr as (
+
+    select * from {{ ref('int_npr_by_person_month') }}
 
 ),
 
@@ -44,32 +80,47 @@ grid as (
 
 joined as (
 
-    -- one join of the grid with every source's records (aggregated before joining)
+    -- the grid joined with each source's month records (aggregated before joining,
+    -- one row per person and month each): seven hash joins on narrow tables, where
+    -- stacking and collapsing the sources first would hold every value of every
+    -- source in one large aggregation
     select
         grid.*,
         {{ calendar_months_between('grid.randomised_date', 'grid.month') }} as rel_month,
-        records.n_jobs as employment_n_jobs,
-        records.max_stillingsprosent as employment_max_stillingsprosent,
-        records.n_jobs_stipulated as employment_n_jobs_stipulated,
-        records.sick_listed as sick_leave_sick_listed,
-        records.sick_listed_source as sick_leave_source,
-        records.on_aap as benefits_on_aap,
-        records.on_disability as benefits_on_disability,
-        records.on_unemployment_benefit as benefits_on_unemployment_benefit,
-        records.on_social_assistance as social_assistance_flag,
-        records.in_programme as programmes_flag,
-        records.in_education_oct as education_oct_flag,
-        records.in_education_course as education_course_flag,
-        records.npr_avtalespesialist as npr_avtalespesialist_count,
-        records.npr_bup as npr_bup_count,
-        records.npr_phv_poli as npr_phv_poli_count,
-        records.npr_phv_dag as npr_phv_dag_count,
-        records.npr_phv_dogn_days as npr_phv_dogn_days_count
+        employment.n_jobs as employment_n_jobs,
+        employment.max_stillingsprosent as employment_max_stillingsprosent,
+        employment.n_jobs_stipulated as employment_n_jobs_stipulated,
+        sick_leave.sick_listed as sick_leave_sick_listed,
+        sick_leave.sick_listed_source as sick_leave_source,
+        benefits.on_aap as benefits_on_aap,
+        benefits.on_disability as benefits_on_disability,
+        benefits.on_unemployment_benefit as benefits_on_unemployment_benefit,
+        social_assistance.on_social_assistance as social_assistance_flag,
+        programmes.in_programme as programmes_flag,
+        education.in_education_oct as education_oct_flag,
+        education.in_education_course as education_course_flag,
+        npr.npr_avtalespesialist as npr_avtalespesialist_count,
+        npr.npr_bup as npr_bup_count,
+        npr.npr_phv_poli as npr_phv_poli_count,
+        npr.npr_phv_dag as npr_phv_dag_count,
+        npr.npr_phv_dogn_days as npr_phv_dogn_days_count
     from grid
-    left join records
+    left join employment
+        on grid.person_id = employment.person_id and grid.month = employment.month
+    left join sick_leave
+        on grid.person_id = sick_leave.person_id and grid.month = sick_leave.month
+    left join benefits
+        on grid.person_id = benefits.person_id and grid.month = benefits.month
+    left join social_assistance
         on
-            grid.person_id = records.person_id
-            and grid.month = records.month
+            grid.person_id = social_assistance.person_id
+            and grid.month = social_assistance.month
+    left join programmes
+        on grid.person_id = programmes.person_id and grid.month = programmes.month
+    left join education
+        on grid.person_id = education.person_id and grid.month = education.month
+    left join npr
+        on grid.person_id = npr.person_id and grid.month = npr.month
 
 ),
 
