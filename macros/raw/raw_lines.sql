@@ -21,6 +21,28 @@
     from {{ relation }}
 {% endmacro %}
 
+{#-
+    The lines of a raw file without their numbers, in no particular order: for
+    whole-file aggregates (counts, hashes), which then need not read the file in
+    order. Numbering is what makes a read sequential on DuckDB (the empty OVER ()
+    window runs on one thread), so these reads use every thread.
+-#}
+{% macro raw_line_values(relation) %}
+    {{- return(adapter.dispatch('raw_line_values', 'rtwpanel')(relation)) -}}
+{% endmacro %}
+
+{% macro duckdb__raw_line_values(relation) %}
+    select raw_line
+    from {{ relation }}
+{% endmacro %}
+
+{#- Elsewhere the numbered read, without its numbers. -#}
+{% macro default__raw_line_values(relation) %}
+    select raw_line
+    from ({{ rtwpanel.raw_lines(relation) }}) as rtw_numbered_lines
+{% endmacro %}
+
+
 {% macro default__raw_lines(relation) %}
     {{- exceptions.raise_compiler_error(
         "Reading raw delivery files is not yet supported on the " ~ target.type

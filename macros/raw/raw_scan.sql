@@ -19,25 +19,21 @@
     {%- set rejects = 'rtw_unreadable_lines' -%}
     {%- do run_query('drop table if exists ' ~ rejects ~ '; drop table if exists ' ~ rejects ~ '_scan'
         ~ '; drop table if exists ' ~ rejects ~ '_again; drop table if exists ' ~ rejects ~ '_again_scan') -%}
-    {#- One aggregate over one read: a CTE read twice would hold the file in memory. -#}
+    {#- One aggregate over one unnumbered read, on every thread. -#}
     {%- set sql -%}
         select
-            count(case when source_line > 1 then 1 end) as data_rows,
-            count(case when is_identity then 1 end) as identity_lines,
-            min(case when is_identity then source_line end) as first_identity_line
-        from (
+            count(*) as n_lines,
+            count(case when regexp_matches(raw_line, '{{ pattern }}') then 1 end) as identity_lines
+        from ({{ rtwpanel.raw_line_values(rtwpanel.raw_read(path, rejects)) }}) as lines
+    {%- endset -%}
+    {%- set counts = run_query(sql).rows[0] -%}
+    {%- set first_line = none -%}
+    {%- set first_column = none -%}
+    {%- if counts[1] > 0 -%}
+        {#- Only for a refused file: the line and column of the first flagged value. -#}
+        {%- set first_sql -%}
             select
                 source_line,
-                regexp_matches(raw_line, '{{ pattern }}') as is_identity
-            from ({{ rtwpanel.raw_lines(rtwpanel.raw_read(path, rejects)) }}) as lines
-        ) as scanned
-    {%- endset -%}
-    {%- set row = run_query(sql).rows[0] -%}
-    {%- set first_column = none -%}
-    {%- if row[1] > 0 -%}
-        {#- Only for a refused file: which column of the first flagged line. -#}
-        {%- set column_sql -%}
-            select
                 case
                 {%- for column in header_columns %}
                     when regexp_matches(split_part(raw_line, ';', {{ loop.index }}), '{{ pattern }}')
@@ -46,16 +42,20 @@
                     else 'a field beyond the header'
                 end as column_name
             from ({{ rtwpanel.raw_lines(rtwpanel.raw_read(path, rejects ~ '_again')) }}) as lines
-            where source_line = {{ row[2] }}
+            where regexp_matches(raw_line, '{{ pattern }}')
+            order by source_line
+            limit 1
         {%- endset -%}
-        {%- set first_column = run_query(column_sql).rows[0][0] -%}
+        {%- set first = run_query(first_sql).rows[0] -%}
+        {%- set first_line = first[0] -%}
+        {%- set first_column = first[1] -%}
     {%- endif -%}
     {%- set unreadable = run_query(
         'select count(*), min(line), min(error_type) from ' ~ rejects).rows[0] -%}
     {{- return({
-        'data_rows': row[0] | int,
-        'identity_lines': row[1] | int,
-        'first_identity_line': row[2],
+        'data_rows': [counts[0] - 1, 0] | max,
+        'identity_lines': counts[1] | int,
+        'first_identity_line': first_line,
         'first_identity_column': first_column,
         'unreadable_lines': unreadable[0] | int,
         'first_unreadable_line': unreadable[1],

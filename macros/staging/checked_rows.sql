@@ -69,14 +69,16 @@
 with
 
 hashed_lines as (
-    {{ rtwpanel.raw_lines(raw_relation) }}
+    {{ rtwpanel.raw_line_values(raw_relation) }}
 ),
 
 repeated_hashes as (
-    -- the hashes of more than one data line: the only lines that can repeat
+    -- the hashes of more than one line: the only lines that can repeat. The
+    -- header is hashed too (this read has no line numbers); a data line equal to
+    -- it is then only compared in full below, among the data lines.
     select {{ rtwpanel.line_hash('raw_line') }} as line_hash
     from hashed_lines
-    where source_line > 1 and raw_line is not null
+    where raw_line is not null
     group by {{ rtwpanel.line_hash('raw_line') }}
     having count(*) > 1
 ),
