@@ -41,8 +41,12 @@ SCALAR_CASES: dict[str, str] = {
     "identity_embedded": "rtwpanel.is_identity_number_text(\"'id 12345678901.'\")",
     "identity_12_digits": "rtwpanel.is_identity_number_text(\"'123456789012'\")",
     "identity_10_digits": "rtwpanel.is_identity_number_text(\"'1234567890'\")",
-    "line_hash_same_text": "rtwpanel.line_hash(\"'P1;U1;AAP'\") = rtwpanel.line_hash(\"'P1;U1;AAP'\")",
-    "line_hash_other_text": "rtwpanel.line_hash(\"'P1;U1;AAP'\") = rtwpanel.line_hash(\"'P1;U2;AAP'\")",
+    "line_hash_same_text": (
+        "rtwpanel.line_hash(\"'P1;U1;AAP'\") ~ ' = ' ~ rtwpanel.line_hash(\"'P1;U1;AAP'\")"
+    ),
+    "line_hash_other_text": (
+        "rtwpanel.line_hash(\"'P1;U1;AAP'\") ~ ' = ' ~ rtwpanel.line_hash(\"'P1;U2;AAP'\")"
+    ),
     "month_start": "rtwpanel.month_start(\"cast('2013-11-20' as date)\")",
     "month_end_leap": "rtwpanel.month_end(\"cast('2016-02-10' as date)\")",
     "add_months_back": "rtwpanel.add_months(\"cast('2012-01-01' as date)\", -3)",
@@ -131,6 +135,12 @@ PROBE_MACRO = """
             order by source_line
         {%- endset -%}
         {%- do results.update({'lines ' ~ name: run_query(lines_sql).rows | map('list') | list}) -%}
+        {%- set values_sql -%}
+            select raw_line
+            from ({{ rtwpanel.raw_line_values(rtwpanel.raw_read(files ~ '/' ~ name)) }}) as lines
+        {%- endset -%}
+        {%- set values = run_query(values_sql).rows | map('list') | list -%}
+        {%- do results.update({'values ' ~ name: values}) -%}
     {%- endfor -%}
 
     {%- if target.type == 'spark' -%}
@@ -300,6 +310,13 @@ def test_raw_lines_are_numbered_as_in_the_file(probe: dict) -> None:
     assert probe["lines small.csv"] == SMALL_LINES
     assert probe["lines small.csv.gz"] == SMALL_LINES
     assert probe["lines crlf.csv"] == SMALL_LINES
+
+
+def test_raw_line_values_are_every_line_unnumbered(probe: dict) -> None:
+    expected = sorted((line for _, line in SMALL_LINES), key=lambda line: line or "")
+    for name in ["small.csv", "small.csv.gz", "crlf.csv"]:
+        values = [row[0] for row in probe[f"values {name}"]]
+        assert sorted(values, key=lambda line: line or "") == expected
 
 
 @pytest.mark.slow
