@@ -104,23 +104,14 @@ joined as (
         npr.npr_phv_poli as npr_phv_poli_count,
         npr.npr_phv_dag as npr_phv_dag_count,
         npr.npr_phv_dogn_days as npr_phv_dogn_days_count
+    -- one left join per source; the loop's layout is not the SQL's
+    -- noqa: disable=LT02
     from grid
-    left join employment
-        on grid.person_id = employment.person_id and grid.month = employment.month
-    left join sick_leave
-        on grid.person_id = sick_leave.person_id and grid.month = sick_leave.month
-    left join benefits
-        on grid.person_id = benefits.person_id and grid.month = benefits.month
-    left join social_assistance
-        on
-            grid.person_id = social_assistance.person_id
-            and grid.month = social_assistance.month
-    left join programmes
-        on grid.person_id = programmes.person_id and grid.month = programmes.month
-    left join education
-        on grid.person_id = education.person_id and grid.month = education.month
-    left join npr
-        on grid.person_id = npr.person_id and grid.month = npr.month
+    {%- for source in ['employment', 'sick_leave', 'benefits', 'social_assistance', 'programmes', 'education', 'npr'] %}
+    left join {{ source }}
+        on grid.person_id = {{ source }}.person_id and grid.month = {{ source }}.month
+    {%- endfor %}
+    -- noqa: enable=LT02
 
 ),
 

@@ -25,6 +25,17 @@ NPR_MEASURES = (
     "npr_phv_dogn_days",
 )
 
+# The participant's attributes repeated on every row of marts.fct_person_month.
+PARTICIPANT_ATTRIBUTES = (
+    "arm",
+    "is_ips",
+    "centre_id",
+    "female",
+    "age_at_randomisation",
+    "diagnosis_group",
+    "education_level",
+)
+
 # Every column of marts.fct_person_month, in the contract's order.
 FCT_PERSON_MONTH_COLUMNS = (
     "person_id",
@@ -33,13 +44,7 @@ FCT_PERSON_MONTH_COLUMNS = (
     "calendar_month",
     "rel_month",
     "period",
-    "arm",
-    "is_ips",
-    "centre_id",
-    "female",
-    "age_at_randomisation",
-    "diagnosis_group",
-    "education_level",
+    *PARTICIPANT_ATTRIBUTES,
     "employed",
     "n_jobs",
     "max_stillingsprosent",
@@ -55,4 +60,15 @@ FCT_PERSON_MONTH_COLUMNS = (
     "in_education_course",
     *NPR_MEASURES,
     "aap_and_employed",
+)
+
+# The text columns of marts.fct_person_month; every other column is numeric.
+FCT_PERSON_MONTH_TEXT_COLUMNS = (
+    "person_id",
+    "month",
+    "period",
+    "arm",
+    "diagnosis_group",
+    "education_level",
+    "sick_listed_source",
 )

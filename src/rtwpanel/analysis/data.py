@@ -9,63 +9,15 @@ import numpy as np
 import pandas as pd
 
 from rtwpanel.errors import RtwError
+from rtwpanel.marts_schema import FCT_PERSON_MONTH_COLUMNS, FCT_PERSON_MONTH_TEXT_COLUMNS
 
-NUMERIC_FCT = (
-    "year",
-    "calendar_month",
-    "rel_month",
-    "is_ips",
-    "centre_id",
-    "female",
-    "age_at_randomisation",
-    "employed",
-    "n_jobs",
-    "max_stillingsprosent",
-    "n_jobs_stipulated",
-    "sick_listed",
-    "on_aap",
-    "on_disability",
-    "on_unemployment_benefit",
-    "on_social_assistance",
-    "in_programme",
-    "in_education_oct",
-    "in_education_course",
-    "npr_avtalespesialist",
-    "npr_bup",
-    "npr_phv_poli",
-    "npr_phv_dag",
-    "npr_phv_dogn_days",
-    "aap_and_employed",
-)
-FCT_COLUMNS = (
-    "person_id",
-    "month",
-    "year",
-    "calendar_month",
-    "rel_month",
-    "period",
-    "arm",
-    "is_ips",
-    "centre_id",
-    "female",
-    "age_at_randomisation",
-    "diagnosis_group",
-    "education_level",
-    "employed",
-    "sick_listed",
-    "on_aap",
-    "on_disability",
-    "on_unemployment_benefit",
-    "on_social_assistance",
-    "in_programme",
-    "in_education_oct",
-    "in_education_course",
-    "npr_avtalespesialist",
-    "npr_bup",
-    "npr_phv_poli",
-    "npr_phv_dag",
-    "npr_phv_dogn_days",
-    "aap_and_employed",
+NUMERIC_FCT = tuple(c for c in FCT_PERSON_MONTH_COLUMNS if c not in FCT_PERSON_MONTH_TEXT_COLUMNS)
+# The panel as the analysis reads it: every column but the job counts and the
+# sick-leave source.
+FCT_COLUMNS = tuple(
+    c
+    for c in FCT_PERSON_MONTH_COLUMNS
+    if c not in ("n_jobs", "max_stillingsprosent", "n_jobs_stipulated", "sick_listed_source")
 )
 NUMERIC_DIM = (
     "is_ips",

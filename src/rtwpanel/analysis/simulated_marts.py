@@ -20,7 +20,12 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from rtwpanel.marts_schema import BINARY_STATUSES, FCT_PERSON_MONTH_COLUMNS, NPR_MEASURES
+from rtwpanel.marts_schema import (
+    BINARY_STATUSES,
+    FCT_PERSON_MONTH_COLUMNS,
+    NPR_MEASURES,
+    PARTICIPANT_ATTRIBUTES,
+)
 
 CENTRE_WEIGHTS = np.array([1479, 2561, 2169, 716, 1297, 1819], dtype=float)
 EDUCATION = ("grunnskole", "vgs_grunn", "vgs_fullfort", "hoyere")
@@ -186,15 +191,7 @@ def simulate_panel(spec: TrialSpec, dim: pd.DataFrame, rng: np.random.Generator)
             "period": np.where(after.reshape(rows), "after", "before"),
         }
     )
-    for column in (
-        "arm",
-        "is_ips",
-        "centre_id",
-        "female",
-        "age_at_randomisation",
-        "diagnosis_group",
-        "education_level",
-    ):
+    for column in PARTICIPANT_ATTRIBUTES:
         frame[column] = people[column].to_numpy()[person_rep]
     for name, values in status.items():
         frame[name] = values.reshape(rows)
