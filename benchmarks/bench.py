@@ -11,7 +11,7 @@ ratios pandas/dbt and dbt/floor; the dbt models that took longest; and writes th
 as JSON beside the deliveries.
 
     python benchmarks/bench.py                       # 100,000 and 1,000,000 persons
-    python benchmarks/bench.py --persons 5000000 --skip-pandas
+    python benchmarks/bench.py --persons 5000000 --skip-pandas --gzip
 """
 
 from __future__ import annotations
@@ -172,7 +172,7 @@ def run_floor(database: Path, rows: int, columns: list[tuple[str, str]]) -> int:
     select = ",\n  ".join(floor_expression(c, t, k) for k, (c, t) in enumerate(columns))
     connection = duckdb.connect(str(database))
     connection.execute(f"set threads = {os.environ.get('RTW_DUCKDB_THREADS', '2')}")
-    connection.execute(f"set memory_limit = '{os.environ.get('RTW_DUCKDB_MEMORY_LIMIT', '12GB')}'")
+    connection.execute(f"set memory_limit = '{os.environ.get('RTW_DUCKDB_MEMORY_LIMIT', '11GB')}'")
     connection.execute(f"create table panel as select\n  {select}\nfrom range({rows}) t(i)")
     connection.execute("checkpoint")
     connection.close()
@@ -228,7 +228,7 @@ def slowest_models(target_dir: Path, top: int = 12) -> list[tuple[str, float]]:
     return sorted(timed, key=lambda item: -item[1])[:top]
 
 
-def generate_command(persons: int, raw_dir: Path, seed: int) -> list[str]:
+def generate_command(persons: int, raw_dir: Path, seed: int, gzip: bool) -> list[str]:
     rtwpanel = Path(sys.executable).parent / "rtwpanel"
     return [
         str(rtwpanel),
@@ -241,6 +241,7 @@ def generate_command(persons: int, raw_dir: Path, seed: int) -> list[str]:
         str(seed),
         "--out",
         str(raw_dir),
+        *(["--gzip"] if gzip else []),
     ]
 
 
@@ -258,7 +259,7 @@ def bench_round(persons: int, args: argparse.Namespace) -> dict[str, object]:
         and not (raw_dir / "participants.csv.gz").exists()
     ):
         phases["generate"] = measure(
-            "generate", generate_command(persons, raw_dir, args.seed), workdir
+            "generate", generate_command(persons, raw_dir, args.seed, args.gzip), workdir
         )
     source_rows = count_source_rows(raw_dir)
     print(f"  source rows: {source_rows:,}")
@@ -397,6 +398,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workdir", type=Path, default=Path("/tmp/rtwpanel-bench"))
     parser.add_argument("--seed", type=int, default=20131001)
     parser.add_argument("--skip-pandas", action="store_true")
+    parser.add_argument(
+        "--gzip",
+        action="store_true",
+        help="generate the delivery as .csv.gz (a fifth of the disk; each file is then "
+        "decompressed on one thread)",
+    )
     parser.add_argument(
         "--pandas-max-persons",
         type=int,

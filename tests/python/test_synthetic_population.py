@@ -3,6 +3,7 @@ on 30,000 persons (where sampling error is about 0.005 on a share)."""
 
 from __future__ import annotations
 
+import gzip
 import math
 import resource
 import subprocess
@@ -51,6 +52,20 @@ def test_same_seed_same_bytes_whatever_the_workers(population, tmp_path) -> None
     assert names == sorted(str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*") if p.is_file())
     for name in names:
         assert (first / name).read_bytes() == (tmp_path / name).read_bytes(), name
+
+
+def test_gzip_delivery_holds_the_same_lines(population, tmp_path) -> None:
+    """--gzip: every participant and register file is name.csv.gz, one gzip stream of
+    members written by both workers, decompressing to the plain file's bytes."""
+    plain, _ = population
+    generate_delivery(tmp_path, persons=PERSONS, mode="population", workers=2, gzip_level=1)
+    gzipped = sorted(p.name for p in tmp_path.glob("*.csv.gz"))
+    assert gzipped == sorted(f"{p.name}.gz" for p in plain.glob("*.csv") if p.stem != "coverage")
+    for name in gzipped:
+        lines = gzip.decompress((tmp_path / name).read_bytes())
+        assert lines == (plain / name.removesuffix(".gz")).read_bytes(), name
+    for name in ("coverage.csv", "truth/person_month.csv.gz", "truth/defects.csv"):
+        assert (tmp_path / name).read_bytes() == (plain / name).read_bytes(), name
 
 
 @pytest.fixture(scope="module")

@@ -34,6 +34,7 @@ from rtwpanel.synthetic.writer import (
     Block,
     SourceFile,
     append_file,
+    compress_block,
     gzip_member,
     make_block,
 )
@@ -121,6 +122,7 @@ class ChunkJob:
     unknown_first: int  # first number of this chunk's block of unknown persons
     unknown_block: int
     truth_level: int
+    raw_gzip_level: int | None = None  # the delivery's own files as .csv.gz
     spill_dir: Path | None = None  # workers leave large parts here as files
 
 
@@ -224,13 +226,18 @@ def build_chunk(job: ChunkJob) -> ChunkOutput:
     for table in tables:
         inline, tail = inject(table, params.defect_rates, defect_rng, unknown_person_ids)
         blocks[table.source] = make_block(table, inline, tail)
+        if job.raw_gzip_level is not None:
+            compress_block(blocks[table.source], job.raw_gzip_level)
     truth_text = fmt.line_bytes(truth.lines(person, job.width, statuses))
     if job.index == 0:  # the header goes into the first gzip member
         truth_text = (";".join(truth.COLUMNS) + "\n").encode() + truth_text
+    participants = bytes(fmt.line_bytes(_participants(cohort, job.width)))
+    if job.raw_gzip_level is not None:
+        participants = gzip_member(participants, job.raw_gzip_level)
     output = ChunkOutput(
         size=job.size,
         persons_with_register_data=len(person),
-        participants=bytes(fmt.line_bytes(_participants(cohort, job.width))),
+        participants=participants,
         truth=gzip_member(truth_text, job.truth_level),
         blocks=blocks,
     )
@@ -255,6 +262,7 @@ def generate_delivery(
     mode: str = "trial",
     defect_rates: dict[str, float] | None = None,
     compress_truth_level: int | None = None,
+    gzip_level: int | None = None,
     progress: Callable[[int], None] | None = None,
     workers: int | None = None,
 ) -> Summary:
@@ -264,7 +272,8 @@ def generate_delivery(
     otherwise is refused); ``mode='population'`` takes any number of persons, written
     in chunks, ``workers`` processes at a time (default: the CPUs, at most 2; the
     output does not depend on it). ``progress(n)`` is called with the persons done
-    after each chunk.
+    after each chunk. ``gzip_level`` (1-9) writes the participants and register
+    files as ``name.csv.gz``: the same lines, a fifth of the disk.
     """
     started = time.perf_counter()
     if mode not in ("trial", "population"):
@@ -277,6 +286,8 @@ def generate_delivery(
     rates = dict(DEFAULT_DEFECT_RATES if defect_rates is None else defect_rates)
     params = Params(seed=seed, mode=mode, persons=n, defect_rates=rates)
     level = compress_truth_level or (6 if n <= 100_000 else 1)
+    if gzip_level is not None and not 1 <= gzip_level <= 9:
+        raise RtwError(f"gzip level must be 1 to 9, got {gzip_level}")
 
     out = Path(out_dir)
     (out / "truth").mkdir(parents=True, exist_ok=True)
@@ -298,13 +309,19 @@ def generate_delivery(
             unknown_first=unknown_base + index * unknown_block,
             unknown_block=unknown_block,
             truth_level=level,
+            raw_gzip_level=gzip_level,
         )
         for index, first in enumerate(starts)
     ]
 
-    files = {s: SourceFile(out, s, list(cols)) for s, cols in SOURCES.items()}
-    participants = open(out / "participants.csv", "wb")  # noqa: SIM115
-    participants.write((";".join(PARTICIPANT_COLUMNS) + "\n").encode())
+    files = {s: SourceFile(out, s, list(cols), gzip_level) for s, cols in SOURCES.items()}
+    participants_header = (";".join(PARTICIPANT_COLUMNS) + "\n").encode()
+    if gzip_level is None:
+        participants = open(out / "participants.csv", "wb")  # noqa: SIM115
+    else:
+        participants = open(out / "participants.csv.gz", "wb")  # noqa: SIM115
+        participants_header = gzip_member(participants_header, gzip_level)
+    participants.write(participants_header)
     truth_file = open(out / "truth" / "person_month.csv.gz", "wb")  # noqa: SIM115
     summary = Summary(out_dir=out, persons=n, persons_with_register_data=0)
 
@@ -336,6 +353,8 @@ def generate_delivery(
     effects = params.as_dict()
     effects["person_id_width"] = width
     effects["truth_gzip_level"] = level
+    if gzip_level is not None:
+        effects["raw_gzip_level"] = gzip_level
     with open(out / "truth" / "effects.json", "w", encoding="utf-8", newline="\n") as handle:
         handle.write(json.dumps(effects, indent=2, sort_keys=True) + "\n")
     summary.seconds = time.perf_counter() - started

@@ -98,6 +98,14 @@ class Block:
     entities: bytes
 
 
+def compress_block(block: Block, level: int) -> None:
+    """Turn a block's text into gzip members, in the worker that built it; the file
+    then grows by plain appends and still reads as one gzip stream."""
+    assert isinstance(block.body, bytes)
+    block.body = gzip_member(block.body, level)
+    block.tail = gzip_member(block.tail, level) if block.tail else b""
+
+
 def make_block(table: Table, inline: DefectRows | None, tail: DefectRows | None) -> Block:
     names = list(table.fields)
     lines = fmt.join_lines([table.fields[n] for n in names])
@@ -138,13 +146,22 @@ def make_block(table: Table, inline: DefectRows | None, tail: DefectRows | None)
 
 
 class SourceFile:
-    """One raw file being appended to, with its held-back tail and manifest parts."""
+    """One raw file being appended to, with its held-back tail and manifest parts.
+    With ``gzip_level`` the file is ``source.csv.gz`` and every block arrives
+    compressed (see compress_block)."""
 
-    def __init__(self, directory: Path, source: str, columns: list[str]) -> None:
+    def __init__(
+        self, directory: Path, source: str, columns: list[str], gzip_level: int | None = None
+    ) -> None:
         self.source = source
-        self.path = directory / f"{source}.csv"
+        header = (";".join(columns) + "\n").encode()
+        if gzip_level is None:
+            self.path = directory / f"{source}.csv"
+        else:
+            self.path = directory / f"{source}.csv.gz"
+            header = gzip_member(header, gzip_level)
         self.handle = open(self.path, "wb")  # noqa: SIM115 - closed in finish()
-        self.handle.write((";".join(columns) + "\n").encode())
+        self.handle.write(header)
         self.lines = 1
         self.tail = open(directory / f".{source}.tail.tmp", "w+b")  # noqa: SIM115
         self.tail_lines = 0
