@@ -401,7 +401,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--gzip",
         action="store_true",
-        help="generate the delivery as .csv.gz (a fifth of the disk; each file is then "
+        help="generate the delivery as .csv.gz (about a sixth of the disk; each file is then "
         "decompressed on one thread)",
     )
     parser.add_argument(

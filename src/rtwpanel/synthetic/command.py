@@ -34,7 +34,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default=None,
         metavar="LEVEL",
         help="write participants and register files as name.csv.gz (gzip level, default 1): "
-        "about a fifth of the disk, for deliveries of millions of persons",
+        "about a sixth of the disk, for deliveries of millions of persons",
     )
     parser.add_argument(
         "--defects",

@@ -273,7 +273,7 @@ def generate_delivery(
     in chunks, ``workers`` processes at a time (default: the CPUs, at most 2; the
     output does not depend on it). ``progress(n)`` is called with the persons done
     after each chunk. ``gzip_level`` (1-9) writes the participants and register
-    files as ``name.csv.gz``: the same lines, a fifth of the disk.
+    files as ``name.csv.gz``: the same lines, about a sixth of the disk.
     """
     started = time.perf_counter()
     if mode not in ("trial", "population"):
