@@ -26,6 +26,7 @@ import resource
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -182,19 +183,23 @@ def run_floor(database: Path, rows: int, columns: list[tuple[str, str]]) -> int:
 # --- one benchmark round ---------------------------------------------------------------
 
 
+def count_lines(path: Path) -> int:
+    """Physical lines of a .csv or .csv.gz file, read in blocks (zlib and bytes.count
+    run in C, outside the GIL: files are counted side by side)."""
+    opener = gzip.open if path.name.endswith(".gz") else open
+    lines, last = 0, b"\n"
+    with opener(path, "rb") as handle:
+        while block := handle.read(1 << 24):
+            lines += block.count(b"\n")
+            last = block[-1:]
+    return lines + (last != b"\n")
+
+
 def count_source_rows(raw_dir: Path) -> int:
     """Data rows (header excluded) in every raw file of the delivery."""
-    total = 0
-    for path in sorted(raw_dir.iterdir()):
-        if path.name.endswith(".csv"):
-            opener = open
-        elif path.name.endswith(".csv.gz"):
-            opener = gzip.open
-        else:
-            continue
-        with opener(path, "rb") as handle:
-            total += sum(1 for _ in handle) - 1
-    return total
+    files = sorted(path for path in raw_dir.iterdir() if path.name.endswith((".csv", ".csv.gz")))
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        return sum(lines - 1 for lines in pool.map(count_lines, files))
 
 
 def panel_shape(database: Path) -> tuple[int, list[tuple[str, str]]]:
