@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import re
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -194,3 +195,36 @@ def test_demo_panel_differs_from_truth_only_where_the_manifest_says(
     assert set(raw["column"]) <= set(EMPLOYMENT_COLUMNS)
     changed = set(zip(raw["person_id"], raw["month"], strict=True))
     assert changed == set(zip(removed["person_id"], removed["month"], strict=True))
+
+
+def test_panel_built_in_person_buckets_is_the_same_panel(
+    demo_build: tuple[Path, Path], tmp_path: Path
+) -> None:
+    """With 100 persons a bucket, the 408 demo persons make five buckets (one
+    select, four inserts by the post-hook) and exactly the one-bucket panel."""
+    raw_dir, database = demo_build
+    bucketed = tmp_path / "rtw.duckdb"
+    shutil.copyfile(database, bucketed)
+    lines: list[str] = []
+    result = run_dbt(
+        ["run", "--select", "fct_person_month"],
+        bucketed,
+        dbt_vars={"raw_dir": str(raw_dir), "panel_bucket_persons": 100},
+        on_line=lines.append,
+    )
+    require_success(result, "dbt run of fct_person_month in buckets of 100 persons")
+    inserted = [line for line in lines if "fct_person_month: person bucket" in line]
+    assert [line.split("bucket ")[1] for line in inserted] == [
+        f"{n} of 5 inserted" for n in (2, 3, 4, 5)
+    ]
+    with duckdb.connect() as con:
+        con.execute(f"attach '{database}' as whole (read_only)")
+        con.execute(f"attach '{bucketed}' as bucketed (read_only)")
+        rows = con.execute("select count(*) from bucketed.marts.fct_person_month").fetchone()[0]
+        assert rows == 408 * 76
+        for first, second in (("whole", "bucketed"), ("bucketed", "whole")):
+            extra = con.execute(
+                f"select count(*) from (select * from {first}.marts.fct_person_month "
+                f"except all select * from {second}.marts.fct_person_month)"
+            ).fetchone()[0]
+            assert extra == 0, f"{extra} rows of {first} are not in {second}"
