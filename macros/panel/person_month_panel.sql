@@ -4,6 +4,15 @@
     inserts the others. With one bucket the filters are `1 = 1`.
 -#}
 {% macro person_month_panel(bucket) %}
+{%- set person_month_sources = {
+    'employment': 'int_employment_by_person_month',
+    'sick_leave': 'int_sick_leave_by_person_month',
+    'benefits': 'int_benefits_by_person_month',
+    'social_assistance': 'int_social_assistance_by_person_month',
+    'programmes': 'int_programmes_by_person_month',
+    'education': 'int_education_by_person_month',
+    'npr': 'int_npr_by_person_month',
+} %}
 with
 
 participants as (
@@ -19,55 +28,15 @@ spine as (
 
 ),
 
-employment as (
+{#- each source's month records: one row per person and month with a record -#}
+{%- for name, model in person_month_sources.items() %}
+{{ name }} as (
 
-    select * from {{ ref('int_employment_by_person_month') }}
+    select * from {{ ref(model) }}
     where {{ rtwpanel.in_person_bucket('person_id', bucket) }}
 
 ),
-
-sick_leave as (
-
-    select * from {{ ref('int_sick_leave_by_person_month') }}
-    where {{ rtwpanel.in_person_bucket('person_id', bucket) }}
-
-),
-
-benefits as (
-
-    select * from {{ ref('int_benefits_by_person_month') }}
-    where {{ rtwpanel.in_person_bucket('person_id', bucket) }}
-
-),
-
-social_assistance as (
-
-    select * from {{ ref('int_social_assistance_by_person_month') }}
-    where {{ rtwpanel.in_person_bucket('person_id', bucket) }}
-
-),
-
-programmes as (
-
-    select * from {{ ref('int_programmes_by_person_month') }}
-    where {{ rtwpanel.in_person_bucket('person_id', bucket) }}
-
-),
-
-education as (
-
-    select * from {{ ref('int_education_by_person_month') }}
-    where {{ rtwpanel.in_person_bucket('person_id', bucket) }}
-
-),
-
-npr as (
-
-    select * from {{ ref('int_npr_by_person_month') }}
-    where {{ rtwpanel.in_person_bucket('person_id', bucket) }}
-
-),
-
+{% endfor %}
 grid as (
 
     -- persons x months: the only product in the panel, through the month spine
@@ -117,7 +86,7 @@ joined as (
     -- one left join per source; the loop's layout is not the SQL's
     -- noqa: disable=LT02
     from grid
-    {%- for source in ['employment', 'sick_leave', 'benefits', 'social_assistance', 'programmes', 'education', 'npr'] %}
+    {%- for source in person_month_sources %}
     left join {{ source }}
         on grid.person_id = {{ source }}.person_id and grid.month = {{ source }}.month
     {%- endfor %}
