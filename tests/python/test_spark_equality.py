@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import os
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
@@ -29,6 +30,7 @@ pytestmark = [pytest.mark.spark, pytest.mark.slow]
 
 TOLERANCE = 1e-9
 COMPARED_SCHEMAS = ("marts", "dq")
+SPARK_BUCKET_PERSONS = 100
 CONTRACT_MARTS = {"dim_participant", "fct_person_month", "mart_status_by_arm", "mart_before_after"}
 
 # Quality models known to differ between the engines, and why. Each must still
@@ -49,6 +51,7 @@ class Builds:
     spark_dir: Path
     duckdb_result: DbtResult
     spark_result: DbtResult
+    spark_bucket_lines: list[str]
 
 
 def delivery_dir() -> Path:
@@ -73,12 +76,18 @@ def builds(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Builds]:
     duckdb_result = run_dbt(["build"], duckdb_file, dbt_vars=dbt_vars)
     assert duckdb_result.ok, failure_text(duckdb_result)
 
+    bucket_lines: list[str] = []
     saved = os.environ.get("RTW_SPARK_DIR")
     os.environ["RTW_SPARK_DIR"] = str(spark_dir)
     try:
-        # the DuckDB path only places dbt's target folder; the spark target ignores it
+        # the DuckDB path only places dbt's target folder; the spark target ignores it.
+        # Spark builds the panel in buckets of 100 persons (a select, then one insert
+        # per bucket), DuckDB in one: the comparison covers the bucketed build too.
         spark_result = run_dbt(
-            ["build", "--target", "spark"], spark_dir / "dbt.duckdb", dbt_vars=dbt_vars
+            ["build", "--target", "spark"],
+            spark_dir / "dbt.duckdb",
+            dbt_vars={**dbt_vars, "panel_bucket_persons": SPARK_BUCKET_PERSONS},
+            on_line=lambda line: bucket_lines.append(line) if "person bucket" in line else None,
         )
     finally:
         if saved is None:
@@ -86,7 +95,7 @@ def builds(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Builds]:
         else:
             os.environ["RTW_SPARK_DIR"] = saved
     assert spark_result.ok, failure_text(spark_result)
-    yield Builds(delivery, duckdb_file, spark_dir, duckdb_result, spark_result)
+    yield Builds(delivery, duckdb_file, spark_dir, duckdb_result, spark_result, bucket_lines)
 
 
 def duckdb_tables(database: Path, schema: str) -> list[str]:
@@ -182,6 +191,18 @@ def test_both_engines_build_the_same_models(builds: Builds) -> None:
         assert on_duckdb, f"no tables in schema {schema} on DuckDB"
         assert spark_tables(builds.spark_dir, schema) == on_duckdb, schema
     assert set(duckdb_tables(builds.duckdb_file, "marts")) >= CONTRACT_MARTS
+
+
+def test_spark_built_the_panel_in_buckets(builds: Builds) -> None:
+    inserted = [
+        re.search(r"person bucket (\d+) of (\d+) inserted", line)
+        for line in builds.spark_bucket_lines
+    ]
+    pairs = [(int(m.group(1)), int(m.group(2))) for m in inserted if m]
+    assert pairs, "the Spark build inserted no person bucket"
+    buckets = pairs[0][1]
+    assert buckets >= 2
+    assert pairs == [(k, buckets) for k in range(2, buckets + 1)]
 
 
 @pytest.mark.parametrize("schema", COMPARED_SCHEMAS)
