@@ -31,6 +31,7 @@ pytestmark = [pytest.mark.spark, pytest.mark.slow]
 TOLERANCE = 1e-9
 COMPARED_SCHEMAS = ("marts", "dq")
 SPARK_BUCKET_PERSONS = 100
+BUCKET_INSERTED = re.compile(r"person bucket (\d+) of (\d+) inserted")
 CONTRACT_MARTS = {"dim_participant", "fct_person_month", "mart_status_by_arm", "mart_before_after"}
 
 # Quality models known to differ between the engines, and why. Each must still
@@ -51,7 +52,7 @@ class Builds:
     spark_dir: Path
     duckdb_result: DbtResult
     spark_result: DbtResult
-    spark_bucket_lines: list[str]
+    spark_buckets_inserted: list[tuple[int, int]]
 
 
 def delivery_dir() -> Path:
@@ -76,7 +77,7 @@ def builds(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Builds]:
     duckdb_result = run_dbt(["build"], duckdb_file, dbt_vars=dbt_vars)
     assert duckdb_result.ok, failure_text(duckdb_result)
 
-    bucket_lines: list[str] = []
+    buckets_inserted: list[tuple[int, int]] = []
     saved = os.environ.get("RTW_SPARK_DIR")
     os.environ["RTW_SPARK_DIR"] = str(spark_dir)
     try:
@@ -87,7 +88,9 @@ def builds(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Builds]:
             ["build", "--target", "spark"],
             spark_dir / "dbt.duckdb",
             dbt_vars={**dbt_vars, "panel_bucket_persons": SPARK_BUCKET_PERSONS},
-            on_line=lambda line: bucket_lines.append(line) if "person bucket" in line else None,
+            on_line=lambda line: buckets_inserted.extend(
+                (int(m.group(1)), int(m.group(2))) for m in BUCKET_INSERTED.finditer(line)
+            ),
         )
     finally:
         if saved is None:
@@ -95,7 +98,7 @@ def builds(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Builds]:
         else:
             os.environ["RTW_SPARK_DIR"] = saved
     assert spark_result.ok, failure_text(spark_result)
-    yield Builds(delivery, duckdb_file, spark_dir, duckdb_result, spark_result, bucket_lines)
+    yield Builds(delivery, duckdb_file, spark_dir, duckdb_result, spark_result, buckets_inserted)
 
 
 def duckdb_tables(database: Path, schema: str) -> list[str]:
@@ -194,11 +197,7 @@ def test_both_engines_build_the_same_models(builds: Builds) -> None:
 
 
 def test_spark_built_the_panel_in_buckets(builds: Builds) -> None:
-    inserted = [
-        re.search(r"person bucket (\d+) of (\d+) inserted", line)
-        for line in builds.spark_bucket_lines
-    ]
-    pairs = [(int(m.group(1)), int(m.group(2))) for m in inserted if m]
+    pairs = builds.spark_buckets_inserted
     assert pairs, "the Spark build inserted no person bucket"
     buckets = pairs[0][1]
     assert buckets >= 2
