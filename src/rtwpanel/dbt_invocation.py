@@ -7,6 +7,7 @@ down with it.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -21,6 +22,8 @@ from pathlib import Path
 from rtwpanel.errors import RtwError
 from rtwpanel.paths import PROJECT_DIR
 
+OUTCOME_FILE = "publish.json"  # written by the dbt plugin into the target folder
+
 PROGRESS_LINE = re.compile(r"\b(\d+) of (\d+) (OK|PASS|WARN|ERROR|FAIL|SKIP)\b")
 
 
@@ -34,6 +37,14 @@ class DbtResult:
     failures: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     log_tail: list[str] = field(default_factory=list)
+    # What the dbt plugin did with the build: outcome (published, rejected, not
+    # built) and the file it left (the published warehouse or the kept rejected one).
+    outcome: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def warehouse(self) -> Path | None:
+        where = self.outcome.get("warehouse")
+        return Path(where) if where else None
 
     @property
     def ok(self) -> bool:
@@ -74,6 +85,7 @@ def run_dbt(
     if dbt_vars:
         command += ["--vars", json.dumps(dict(dbt_vars), sort_keys=True)]
     started = time.monotonic()
+    wall_started = time.time()
     tail: list[str] = []
     with subprocess.Popen(
         command,
@@ -82,6 +94,7 @@ def run_dbt(
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
+        preexec_fn=_die_with_parent,
     ) as process:
         assert process.stdout is not None
         for line in process.stdout:
@@ -92,7 +105,26 @@ def run_dbt(
         returncode = process.wait()
     result = DbtResult(returncode, time.monotonic() - started, log_tail=tail)
     _read_run_results(target_dir / "run_results.json", result)
+    _read_outcome(target_dir / OUTCOME_FILE, result, since=wall_started)
     return result
+
+
+def _read_outcome(path: Path, result: DbtResult, since: float) -> None:
+    if not path.exists():
+        return
+    outcome = json.loads(path.read_text())
+    if float(outcome.get("at", 0)) >= since:  # this invocation's, not an earlier one's
+        result.outcome = {key: str(value) for key, value in outcome.items()}
+
+
+def _die_with_parent() -> None:
+    """In the dbt child: ask Linux to end it when its parent dies, however the parent dies."""
+    import ctypes
+    import signal
+
+    pr_set_pdeathsig = 1
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
 
 
 def _read_run_results(path: Path, result: DbtResult) -> None:
@@ -110,14 +142,78 @@ def _read_run_results(path: Path, result: DbtResult) -> None:
             result.warnings.append(f"{name}: {message}".strip())
 
 
+PLUGIN_PREFIX = "rtwpanel: "  # the plugin's own outcome line, not dbt's message
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
+DBT_TIMESTAMP = re.compile(r"^\d\d:\d\d:\d\d(\.\d+)?\s{1,2}")
+# Shaped like a national identity number (11 digits, or 6 + 5 with a space):
+# masked in anything printed, whatever printed it.
+IDENTITY_SHAPE = re.compile(r"(?<!\d)\d{6}\s?\d{5}(?!\d)")
+RESOURCE_HINTS = (
+    (
+        ("out of memory", "outofmemory", "could not allocate"),
+        "DuckDB ran out of memory: lower RTW_DUCKDB_MEMORY_LIMIT (now "
+        "{memory}) so that it spills sooner, or give the machine more memory",
+    ),
+    (
+        ("no space left on device", "disk is full", "could not write file"),
+        "the disk is full: DuckDB spills to RTW_DUCKDB_TEMP_DIR (default <warehouse>.tmp); "
+        "point it at a disk with room, and keep room for the new warehouse beside the old",
+    ),
+)
+
+
+def clean_line(line: str) -> str:
+    return DBT_TIMESTAMP.sub("", ANSI.sub("", line)).rstrip()
+
+
+def mask_identity_numbers(text: str) -> str:
+    return IDENTITY_SHAPE.sub("<identity-number-shaped value>", text)
+
+
+def dbt_error_lines(result: DbtResult) -> list[str]:
+    """dbt's own account of what went wrong, as it printed it."""
+    lines = [clean_line(line) for line in result.log_tail]
+    for index, line in enumerate(lines):
+        if line.strip() == "Encountered an error:":
+            return [
+                text
+                for text in lines[index + 1 :]
+                if text.strip() and not text.startswith(PLUGIN_PREFIX)
+            ]
+    errors = [
+        text
+        for text in lines
+        if text.lstrip().startswith(("Failure in ", "Runtime Error in ", "Compilation Error in "))
+        or "Database Error in " in text
+    ]
+    if result.failures:
+        return errors + result.failures if errors else result.failures
+    return errors or [text for text in lines if text.strip()][-15:]
+
+
+def failure_message(result: DbtResult, what: str, outcome: Mapping[str, str]) -> str:
+    """One readable error: dbt's message, where a failed build was kept and why it failed."""
+    parts = [f"{what} failed:", *(f"  {line}" for line in dbt_error_lines(result))]
+    text = "\n".join(parts).lower()
+    for needles, hint in RESOURCE_HINTS:
+        if any(needle in text for needle in needles):
+            memory = os.environ.get("RTW_DUCKDB_MEMORY_LIMIT", "11GB")
+            parts.append(hint.format(memory=memory))
+    if outcome.get("outcome") == "rejected":
+        from rtwpanel.gates.rejection import explain_rejected
+
+        kept = Path(outcome["warehouse"])
+        parts += ["", f"the build was not published; it is kept for inspection: {kept}"]
+        parts.append(f"  (query it with: duckdb -readonly {kept})")
+        explained = explain_rejected(kept)
+        if explained:
+            parts += ["", explained]
+    elif outcome.get("outcome") == "not built":
+        parts.append("nothing was built; the published warehouse is unchanged")
+    return mask_identity_numbers("\n".join(parts))
+
+
 def require_success(result: DbtResult, what: str) -> None:
-    """Raise one readable error naming what failed and dbt's own message."""
-    if result.ok:
-        return
-    details = (
-        result.failures
-        or [line for line in result.log_tail if "error" in line.lower() or "Error" in line][-15:]
-    )
-    if not details:
-        details = result.log_tail[-15:]
-    raise RtwError(f"{what} failed:\n  " + "\n  ".join(details))
+    """Raise one readable error naming what failed, with dbt's own message."""
+    if not result.ok:
+        raise RtwError(failure_message(result, what, {}))

@@ -1,44 +1,78 @@
-"""The report's header reads what built the warehouse from dbt's run results."""
+"""The report header reads what built the warehouse from the warehouse itself."""
 
 from __future__ import annotations
 
-import json
-import os
 from pathlib import Path
 
-from rtwpanel.analysis.build_info import find_build_info
+import duckdb
+
+from rtwpanel.analysis.build_info import describe_build, find_build_info
+from rtwpanel.provenance import (
+    BuildRecord,
+    delivery_files,
+    delivery_fingerprint,
+    write_provenance,
+)
 
 
-def write_results(folder: Path, raw_dir: str, when: float) -> None:
-    folder.mkdir(parents=True)
-    path = folder / "run_results.json"
-    path.write_text(
-        json.dumps(
-            {
-                "metadata": {"generated_at": "2026-01-01T10:00:00Z"},
-                "elapsed_time": 42.5,
-                "args": {"vars": {"raw_dir": raw_dir, "aa_stipulation_lag_months": 2}},
-            }
-        )
+def record(raw_dir: Path, fingerprint: str) -> BuildRecord:
+    return BuildRecord(
+        build_id="b-1",
+        command="dbt build",
+        started_at="2026-01-01T10:00:00+00:00",
+        finished_at="2026-01-01T10:00:42+00:00",
+        outcome="published",
+        raw_dir=str(raw_dir),
+        delivery_sha256=fingerprint,
+        dbt_vars={"raw_dir": str(raw_dir), "aa_stipulation_lag_months": 2},
+        cli_vars={"raw_dir": str(raw_dir), "aa_stipulation_lag_months": 2},
+        versions={
+            "rtwpanel_version": "0.1.0",
+            "git_commit": "abcdef1234567890",
+            "dbt_version": "1.11.16",
+            "adapter_version": "dbt-duckdb 1.11.1",
+            "duckdb_version": "2.0.0",
+            "python_version": "3.11.7",
+        },
     )
-    os.utime(path, (when, when))
 
 
-def test_reads_the_published_builds_results(tmp_path: Path) -> None:
+def test_round_trip_through_the_warehouse(tmp_path: Path) -> None:
+    delivery = tmp_path / "delivery"
+    (delivery / "truth").mkdir(parents=True)
+    (delivery / "npr.csv").write_text("person_id;x\n1;2\n")
+    (delivery / "truth" / "effects.json").write_text("{}")
+    files = delivery_files(delivery)
+    assert [item.name for item in files] == ["npr.csv"], "the generator's truth is not delivery"
+    assert files[0].bytes == 16
+    # worked out with: printf 'person_id;x\n1;2\n' | sha256sum
+    assert files[0].sha256 == "cc42f3ffe72213950291ed8f569341d554d473183dea5617629246fc06a7c068"
     database = tmp_path / "rtw.duckdb"
-    database.write_bytes(b"")
-    now = database.stat().st_mtime
-    write_results(tmp_path / "..rtw.building-1-1.target", "/deliveries/old", now - 100)
-    write_results(tmp_path / "..rtw.building-2-2.target", "/deliveries/new", now - 1)
-    write_results(tmp_path / "..rtw.building-3-3.target", "/deliveries/later", now + 600)
+    with duckdb.connect(str(database)) as connection:
+        write_provenance(connection, record(delivery, delivery_fingerprint(files)), files, None)
+
     info = find_build_info(database)
     assert info is not None
-    assert info.raw_dir == Path("/deliveries/new")
+    assert Path(info.raw_dir) == delivery
     assert info.dbt_vars["aa_stipulation_lag_months"] == 2
-    assert info.seconds == 42.5
+    assert info.seconds == 42
+    header = describe_build(info)
+    assert header["delivery"].startswith(f"{delivery} (sha256 ")
+    assert (
+        header["dbt variables"] == "defaults of dbt_project.yml, with aa_stipulation_lag_months=2"
+    )
+    assert "git abcdef123456" in header["build"] and "DuckDB 2.0.0" in header["build"]
 
 
-def test_no_results_no_info(tmp_path: Path) -> None:
+def test_fingerprint_changes_with_a_file(tmp_path: Path) -> None:
+    (tmp_path / "a.csv").write_text("x\n1\n")
+    before = delivery_fingerprint(delivery_files(tmp_path))
+    (tmp_path / "a.csv").write_text("x\n2\n")
+    assert delivery_fingerprint(delivery_files(tmp_path)) != before
+
+
+def test_a_warehouse_without_provenance_says_so(tmp_path: Path) -> None:
     database = tmp_path / "rtw.duckdb"
-    database.write_bytes(b"")
+    duckdb.connect(str(database)).close()
     assert find_build_info(database) is None
+    assert describe_build(None)["delivery"].startswith("unknown: the warehouse holds no")

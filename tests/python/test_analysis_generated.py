@@ -16,7 +16,7 @@ import pytest
 from rtwpanel.analysis.data import after_months, load_marts
 from rtwpanel.analysis.recovery import planted_profiles, read_effects
 from rtwpanel.analysis.tables_lpm import Settings, table_08
-from rtwpanel.build import build_warehouse
+from rtwpanel.build import build_and_publish
 from rtwpanel.synthetic import generate_delivery
 
 pytestmark = pytest.mark.slow
@@ -31,7 +31,7 @@ def estimates(tmp_path_factory: pytest.TempPathFactory):
     delivery = root / "delivery"
     generate_delivery(delivery, persons=PERSONS, mode="population", seed=97)
     database = root / "rtw.duckdb"
-    build_warehouse(delivery, database)
+    build_and_publish(delivery, database)
     marts = load_marts(database)
     after = after_months(marts.fct)
     started = time.perf_counter()

@@ -19,6 +19,7 @@ import pytest
 from rtwpanel.build import build_and_publish
 from rtwpanel.errors import RtwError
 from rtwpanel.paths import DEMO_DIR
+from rtwpanel.publish import building_dir
 
 pytestmark = pytest.mark.slow
 
@@ -116,7 +117,7 @@ def kill_mid_build(raw_dir: Path, published: Path) -> None:
     """Start a build and kill it (and dbt) while it is writing its new file."""
     process = start_build_process(raw_dir, published)
     deadline = time.monotonic() + 120
-    while not list(published.parent.glob(f".{published.stem}.building-*.duckdb*")):
+    while not list(building_dir(published).glob(f"*/{published.name}")):
         assert process.poll() is None, "the build ended before it could be killed"
         assert time.monotonic() < deadline, "the build never started its new warehouse file"
         time.sleep(0.1)
@@ -124,7 +125,7 @@ def kill_mid_build(raw_dir: Path, published: Path) -> None:
     assert process.poll() is None, "the build ended before it could be killed"
     os.killpg(process.pid, signal.SIGKILL)
     process.wait()
-    assert list(published.parent.glob(".*building*")), "a killed build leaves its file behind"
+    assert list(building_dir(published).iterdir()), "a killed build leaves its file behind"
 
 
 def corrected_delivery(source: Path, target: Path) -> Path:
@@ -169,7 +170,7 @@ def test_readers_never_fail_and_builds_converge(tmp_path: Path) -> None:
 
         # Rebuilding after the kill gives the uninterrupted result (and is idempotent).
         build_and_publish(DEMO_DIR, published)
-        assert not list(published.parent.glob(".*building*")), "abandoned build files left"
+        assert not list(building_dir(published).iterdir()), "abandoned build files left"
         time.sleep(0.5)
 
     assert readers.errors == []

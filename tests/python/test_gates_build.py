@@ -77,6 +77,10 @@ def defective(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, DbtResult
     folder = tmp_path_factory.mktemp("defective")
     database = folder / "rtw.duckdb"
     result = build(write_delivery(folder / "delivery", DEFECTS), database)
+    assert result.outcome["outcome"] == "rejected", "failed gates: the build is not published"
+    assert not database.exists()
+    assert result.warehouse is not None
+    shutil.copy(result.warehouse, database)  # the build kept for inspection
     return database, result
 
 
@@ -192,6 +196,9 @@ def test_doctored_panel_trips_the_critical_gates(
         dbt_vars={"raw_dir": str(raw_dir)},
     )
     assert not result.ok
+    assert result.outcome["outcome"] == "rejected"
+    assert result.warehouse is not None
+    database = result.warehouse
     failing = " ".join(result.failures)
     for test in (
         "gate_panel_complete",

@@ -1,54 +1,45 @@
-"""What built a warehouse: dbt's run_results.json left beside the file, if any.
+"""What built a warehouse, as the warehouse itself records it (meta.build_info).
 
-`rtwpanel build` runs dbt with its target folder beside the database file
-(`.<stem>.target`, or `..<stem>.building-<stamp>.target` for a build that was
-published by renaming). The newest of those that is not newer than the
-database tells the delivery, the dbt variables and the build time.
+The report header shows it: the delivery with its checksum, the dbt variables
+in force, the build and the versions. See rtwpanel.provenance.
 """
 
 from __future__ import annotations
 
-import json
-from dataclasses import dataclass, field
 from pathlib import Path
 
-
-@dataclass(frozen=True)
-class BuildInfo:
-    generated_at: str = ""
-    seconds: float | None = None
-    dbt_vars: dict[str, object] = field(default_factory=dict)
-
-    @property
-    def raw_dir(self) -> Path | None:
-        value = self.dbt_vars.get("raw_dir")
-        return Path(str(value)) if value else None
+from rtwpanel.provenance import BuildRecord, read_build_record
 
 
-def find_build_info(database: Path) -> BuildInfo | None:
+def find_build_info(database: Path) -> BuildRecord | None:
+    """meta.build_info of the warehouse file; None when it was built without provenance."""
+    import duckdb
+
     database = Path(database)
-    folder = database.parent
-    candidates = [folder / f".{database.stem}.target" / "run_results.json"]
-    candidates += folder.glob(f"..{database.stem}.building-*.target/run_results.json")
-    existing = [path for path in candidates if path.exists()]
-    if not existing or not database.exists():
+    if not database.exists():
         return None
-    limit = database.stat().st_mtime + 5  # the build finishes a moment before publishing
-    usable = [path for path in existing if path.stat().st_mtime <= limit] or existing
-    newest = max(usable, key=lambda path: path.stat().st_mtime)
-    try:
-        document = json.loads(newest.read_text())
-    except (OSError, ValueError):
-        return None
-    variables = (document.get("args") or {}).get("vars") or {}
-    if isinstance(variables, str):
-        try:
-            variables = json.loads(variables)
-        except ValueError:
-            variables = {}
-    elapsed = document.get("elapsed_time")
-    return BuildInfo(
-        generated_at=str((document.get("metadata") or {}).get("generated_at", "")),
-        seconds=float(elapsed) if isinstance(elapsed, int | float) else None,
-        dbt_vars=dict(variables) if isinstance(variables, dict) else {},
+    with duckdb.connect(str(database), read_only=True) as connection:
+        return read_build_record(connection)
+
+
+def describe_build(record: BuildRecord | None) -> dict[str, str]:
+    """The report header's lines on provenance."""
+    if record is None:
+        unknown = "unknown: the warehouse holds no meta.build_info (rebuild with dbt build)"
+        return {"delivery": unknown, "dbt variables": unknown, "build": unknown}
+    overrides = {k: v for k, v in record.cli_vars.items() if k != "raw_dir"}
+    variables = "defaults of dbt_project.yml" + (
+        ", with " + ", ".join(f"{k}={v}" for k, v in sorted(overrides.items())) if overrides else ""
     )
+    seconds = record.seconds
+    took = f", {seconds:.0f} s" if seconds is not None else ""
+    v = record.versions
+    commit = f" (git {v['git_commit'][:12]}{'+changes' if 'changes' in v['git_commit'] else ''})"
+    return {
+        "delivery": f"{record.raw_dir} (sha256 {record.delivery_sha256[:16]}…, "
+        "files and checksums in meta.delivery_files)",
+        "dbt variables": variables,
+        "build": f"{record.build_id}, finished {record.finished_at} UTC{took}; "
+        f"rtwpanel {v['rtwpanel_version']}{commit if v['git_commit'] else ''}, "
+        f"dbt {v['dbt_version']}, {v['adapter_version']}, DuckDB {v['duckdb_version']}",
+    }

@@ -20,7 +20,20 @@ def connect_read_only(database: Path) -> duckdb.DuckDBPyConnection:
     try:
         return duckdb.connect(str(database), read_only=True)
     except duckdb.Error as exc:
-        raise RtwError(f"cannot open the warehouse {database} read-only: {exc}") from exc
+        raise RtwError(
+            f"cannot open the warehouse {database} read-only: {exc}{lock_hint(str(exc))}"
+        ) from exc
+
+
+def lock_hint(message: str) -> str:
+    """What to do when DuckDB says another process holds the file for writing."""
+    if "lock" not in message.lower():
+        return ""
+    return (
+        "\nAnother process holds the warehouse open for writing (DuckDB names its PID "
+        "above). Readers must open it read-only (`duckdb -readonly`, "
+        "`duckdb.connect(..., read_only=True)`); close that process, then try again."
+    )
 
 
 def require_relation(connection: duckdb.DuckDBPyConnection, schema: str, name: str) -> None:
