@@ -7,7 +7,7 @@ with
 
 person_months as (
 
-    select * from {{ ref('fct_person_month') }}
+    select * from {{ warehouse_relation('fct_person_month') }}
 
 ),
 

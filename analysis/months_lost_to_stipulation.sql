@@ -8,13 +8,13 @@ with
 
 stipulated as (
 
-    select * from {{ ref('dq_stipulated_end_dates') }}
+    select * from {{ warehouse_relation('dq_stipulated_end_dates') }}
 
 ),
 
 person_months as (
 
-    select * from {{ ref('fct_person_month') }}
+    select * from {{ warehouse_relation('fct_person_month') }}
 
 ),
 
