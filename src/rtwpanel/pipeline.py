@@ -7,39 +7,24 @@ generate the demo delivery if it is missing -> dbt build (published atomically)
 from __future__ import annotations
 
 import argparse
-import importlib
 from pathlib import Path
 
 from rtwpanel.errors import RtwError
-from rtwpanel.paths import DEMO_DIR, PROJECT_DIR, warehouse_path
+from rtwpanel.options import add_out, add_raw_dir, add_threshold, add_vars
+from rtwpanel.paths import DEMO_DIR, warehouse_path
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--raw-dir", type=Path, default=DEMO_DIR, help="the delivery folder (default: the demo)"
-    )
-    parser.add_argument(
-        "--out",
-        type=Path,
-        default=PROJECT_DIR / "reports",
-        help="report folder (default: reports/)",
-    )
-
-
-def invoke(module_name: str, argv: list[str]) -> int:
-    """Run another sub-command in-process with its own argument defaults."""
-    module = importlib.import_module(module_name)
-    parser = argparse.ArgumentParser()
-    module.add_arguments(parser)
-    args = parser.parse_args(argv)
-    args.debug = False
-    return int(module.run(args) or 0)
+    add_raw_dir(parser)
+    add_vars(parser)
+    add_out(parser)
+    add_threshold(parser)
 
 
 def panel_summary(database: Path) -> str:
-    import duckdb
+    from rtwpanel.gates.warehouse import connect_read_only
 
-    with duckdb.connect(str(database), read_only=True) as connection:
+    with connect_read_only(database) as connection:
         persons, months, rows = connection.execute(
             "select count(distinct person_id), count(distinct month), count(*) "
             "from marts.fct_person_month"
@@ -48,26 +33,31 @@ def panel_summary(database: Path) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    from rtwpanel.build import build_and_publish
+    from rtwpanel.analysis import command as analysis
+    from rtwpanel.build import build_and_publish, parse_vars
+    from rtwpanel.gates import command as gates
+    from rtwpanel.options import small_cell_threshold
     from rtwpanel.progress import DbtProgress
+    from rtwpanel.synthetic import generate_delivery
 
+    threshold = small_cell_threshold(args)  # refused before an hour of building, not after
     raw_dir: Path = args.raw_dir.resolve()
     if raw_dir == DEMO_DIR.resolve() and not (raw_dir / "participants.csv").exists():
         print(f"demo delivery missing: generating it into {raw_dir}")
-        invoke("rtwpanel.synthetic.command", ["--out", str(raw_dir)])
+        print(generate_delivery(raw_dir).line())
     if not raw_dir.is_dir():
         raise RtwError(f"delivery folder not found: {raw_dir}")
 
     database = warehouse_path()
     with DbtProgress("dbt build") as progress:
-        result = build_and_publish(raw_dir, database, on_line=progress.line)
+        result = build_and_publish(
+            raw_dir, database, dbt_vars=parse_vars(args.var), on_line=progress.line
+        )
     progress.summary(result.dbt)
     print(panel_summary(database))
 
-    gates_status = invoke("rtwpanel.gates.command", ["--db", str(database)])
-    analysis_status = invoke(
-        "rtwpanel.analysis.command", ["--db", str(database), "--out", str(args.out)]
-    )
+    gates_status = gates.check(database, expectations=True)
+    analysis_status = analysis.analyse(database, args.out, threshold=threshold)
     print(f"warehouse: {database}")
     print(f"report:    {args.out.resolve() / 'report.html'}")
     return gates_status or analysis_status

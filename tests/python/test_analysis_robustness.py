@@ -24,6 +24,7 @@ def test_one_row_per_variant(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
     def fake_build(
         raw_dir: Path, database: Path, dbt_vars: Mapping[str, object] | None = None
     ) -> None:
+        Path(database).parent.mkdir(parents=True, exist_ok=True)
         variables = dict(dbt_vars or {})
         calls.append(variables)
         lag = int(variables.get("aa_stipulation_lag_months", 3))  # type: ignore[arg-type]
@@ -41,11 +42,13 @@ def test_one_row_per_variant(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
 
     import rtwpanel.build
 
-    monkeypatch.setattr(rtwpanel.build, "build_warehouse", fake_build)
+    monkeypatch.setattr(rtwpanel.build, "build_and_publish", fake_build)
     delivery = tmp_path / "delivery"
     delivery.mkdir()
     out = tmp_path / "out"
-    assert main(["robustness", "--raw-dir", str(delivery), "--out", str(out)]) == 0
+    work = tmp_path / "work"
+    command = ["robustness", "--raw-dir", str(delivery), "--out", str(out), "--work-dir", str(work)]
+    assert main([*command, "--keep"]) == 0
 
     assert calls == [dict(v.dbt_vars) for v in robustness.VARIANTS]
     table = pd.read_csv(out / "table_robustness.csv", dtype=str).set_index("row")
@@ -54,4 +57,12 @@ def test_one_row_per_variant(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
     planted = [0.0, 0.05, 0.10, 0.15, -0.1]
     for (name, coef), effect in zip(coefs.items(), planted, strict=True):
         assert coef == pytest.approx(effect, abs=0.04), name
-    assert len(list((out / "robustness_warehouses").glob("*.duckdb"))) == 5
+    assert len(list(work.glob("*/rtw.duckdb"))) == 5, "--keep keeps the variant warehouses"
+    assert not list(out.glob("**/*.duckdb")), (
+        "person-level warehouses never go to the report folder"
+    )
+
+    calls.clear()
+    assert main(command) == 0
+    assert not work.exists(), "without --keep the variant warehouses are removed"
+    assert not list(out.glob("**/*.duckdb"))

@@ -5,7 +5,10 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from rtwpanel.options import add_threshold, small_cell_threshold
 from rtwpanel.paths import PROJECT_DIR
+
+DEFAULT_SEED = 20131001  # randomisation inference and the wild bootstrap
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -28,12 +31,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="the delivery the warehouse was built from; with truth/effects.json the "
         "report compares the estimates with the planted effects",
     )
-    parser.add_argument(
-        "--threshold",
-        type=int,
-        default=5,
-        help="small-cell threshold: hide cells resting on fewer persons (default %(default)s)",
-    )
+    add_threshold(parser)
     parser.add_argument(
         "--permutations",
         type=int,
@@ -43,7 +41,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--no-wild-bootstrap", action="store_true", help="skip the wild cluster bootstrap"
     )
-    parser.add_argument("--seed", type=int, default=20131001, help="seed (default %(default)s)")
+    parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="seed (default %(default)s)")
     parser.add_argument(
         "--cost-per-programme-month",
         type=float,
@@ -52,26 +50,45 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def run(args: argparse.Namespace) -> int:
+def analyse(
+    database: Path,
+    out: Path,
+    threshold: int,
+    raw_dir: Path | None = None,
+    permutations: int = 999,
+    wild_bootstrap: bool = True,
+    seed: int = DEFAULT_SEED,
+    cost_per_programme_month: float | None = None,
+) -> int:
+    """Tables, figures and report from the marts of `database` into `out`."""
     from rtwpanel.analysis.evaluation import Options, run_evaluation
     from rtwpanel.analysis.tables_lpm import Settings
-    from rtwpanel.paths import warehouse_path
 
     options = Options(
-        threshold=args.threshold,
-        inference=Settings(
-            wild_bootstrap=not args.no_wild_bootstrap,
-            permutations=args.permutations,
-            seed=args.seed,
-        ),
-        raw_dir=args.raw_dir,
-        cost_per_programme_month=args.cost_per_programme_month,
+        threshold=threshold,
+        inference=Settings(wild_bootstrap=wild_bootstrap, permutations=permutations, seed=seed),
+        raw_dir=raw_dir,
+        cost_per_programme_month=cost_per_programme_month,
     )
-    database = args.db or warehouse_path()
-    outcome = run_evaluation(database, args.out, options)
+    outcome = run_evaluation(database, out, options)
     hidden = sum(table.n_hidden for table in outcome.tables)
     print(
-        f"analysis: {len(outcome.tables)} tables, {len(outcome.files)} files in {args.out} "
+        f"analysis: {len(outcome.tables)} tables, {len(outcome.files)} files in {out} "
         f"({hidden} cells hidden, {outcome.seconds:.1f} s)"
     )
     return 0
+
+
+def run(args: argparse.Namespace) -> int:
+    from rtwpanel.paths import warehouse_path
+
+    return analyse(
+        args.db or warehouse_path(),
+        args.out,
+        threshold=small_cell_threshold(args),
+        raw_dir=args.raw_dir,
+        permutations=args.permutations,
+        wild_bootstrap=not args.no_wild_bootstrap,
+        seed=args.seed,
+        cost_per_programme_month=args.cost_per_programme_month,
+    )

@@ -7,14 +7,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from rtwpanel.analysis import cost_benefit_tables, figures, tables_descriptive, tables_lpm
-from rtwpanel.analysis.build_info import find_build_info
+from rtwpanel.analysis.build_info import describe_build, find_build_info
 from rtwpanel.analysis.cost_benefit import CostSide, Parameters
 from rtwpanel.analysis.data import after_months, load_marts
 from rtwpanel.analysis.gate_section import load_gate_summary
 from rtwpanel.analysis.recovery import read_effects, recovery_table
 from rtwpanel.analysis.report import FigureOutput, write_report, write_table
+from rtwpanel.analysis.robustness import saved_table
 from rtwpanel.analysis.suppression import DEFAULT_THRESHOLD, Published, publish
 from rtwpanel.analysis.table import Table
+from rtwpanel.privacy import SMALL_CELL_THRESHOLD
 
 
 @dataclass(frozen=True)
@@ -63,7 +65,7 @@ def run_evaluation(database: Path, out: Path, options: Options) -> Outcome:
         ),
     ]
     build = find_build_info(database)
-    raw_dir = options.raw_dir or (build.raw_dir if build else None)
+    raw_dir = options.raw_dir or (Path(build.raw_dir) if build else None)
     recovery_note = "delivery unknown (pass --raw-dir with a synthetic delivery)"
     if raw_dir is not None:
         leaves = read_effects(raw_dir)
@@ -72,6 +74,11 @@ def run_evaluation(database: Path, out: Path, options: Options) -> Outcome:
             recovery_note = str(Path(raw_dir) / "truth" / "effects.json")
         else:
             recovery_note = f"none: {raw_dir} has no readable truth/effects.json"
+
+    # The robustness table, when `rtwpanel robustness` ran on this delivery.
+    robustness_table = saved_table(out, build.delivery_sha256) if build else None
+    if robustness_table is not None:
+        tables.append(robustness_table)
 
     figure_data = figures.employment_by_rel_month(marts.fct)
     tables.append(figure_data)
@@ -100,13 +107,7 @@ def run_evaluation(database: Path, out: Path, options: Options) -> Outcome:
         files += [png, svg]
 
     header = {
-        "delivery": str(raw_dir) if raw_dir else "unknown",
-        "dbt variables": ", ".join(f"{k}={v}" for k, v in sorted(build.dbt_vars.items()))
-        if build
-        else "unknown (defaults unless the build said otherwise)",
-        "build": f"{build.generated_at}, {build.seconds:.0f} s"
-        if build and build.seconds is not None
-        else "unknown",
+        **describe_build(build),
         "warehouse": str(database),
         "warehouse written": time.strftime(
             "%Y-%m-%d %H:%M UTC", time.gmtime(Path(database).stat().st_mtime)
@@ -114,7 +115,12 @@ def run_evaluation(database: Path, out: Path, options: Options) -> Outcome:
         "persons": f"{marts.dim['has_register_data'].astype(bool).sum()} with register data "
         f"of {len(marts.dim)}",
         "person-months": f"{len(marts.fct)} ({len(after)} after randomisation)",
-        "small-cell threshold": f"{options.threshold} persons",
+        "small-cell threshold": f"{options.threshold} persons"
+        + (
+            f" (BELOW {SMALL_CELL_THRESHOLD}: NOT FIT FOR PUBLICATION)"
+            if options.threshold < SMALL_CELL_THRESHOLD
+            else ""
+        ),
         "randomisation inference": f"{options.inference.permutations} permutations, "
         f"seed {options.inference.seed}",
         "recovery check": recovery_note,

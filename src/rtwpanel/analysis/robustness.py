@@ -11,8 +11,12 @@ import argparse
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from rtwpanel.paths import DEMO_DIR, PROJECT_DIR
+if TYPE_CHECKING:
+    from rtwpanel.analysis.table import Table
+
+from rtwpanel.options import add_out, add_raw_dir, add_threshold, small_cell_threshold
 
 
 @dataclass(frozen=True)
@@ -31,32 +35,31 @@ VARIANTS: tuple[Variant, ...] = (
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--raw-dir", type=Path, default=DEMO_DIR, help="the delivery folder (default: the demo)"
-    )
-    parser.add_argument(
-        "--out",
-        type=Path,
-        default=PROJECT_DIR / "reports",
-        help="output folder for table_robustness.csv/.md (default: reports/)",
-    )
+    add_raw_dir(parser)
+    add_out(parser)
     parser.add_argument(
         "--work-dir",
         type=Path,
         default=None,
-        help="where the variant warehouses go (default: <out>/robustness_warehouses)",
+        help="where the variant warehouses are built (default: warehouse/robustness/, "
+        "beside the published warehouse and never in the report folder)",
+    )
+    parser.add_argument(
+        "--keep",
+        action="store_true",
+        help="keep the variant warehouses (person-level data) after the table is made",
     )
     parser.add_argument(
         "--reuse",
         action="store_true",
         help="use a variant's warehouse if it already exists instead of rebuilding it",
     )
-    parser.add_argument("--threshold", type=int, default=5, help="small-cell threshold")
+    add_threshold(parser)
 
 
 def variant_file(work_dir: Path, variant: Variant) -> Path:
     stem = "_".join(f"{k}-{v}" for k, v in sorted(variant.dbt_vars.items()))
-    return work_dir / f"rtw_{stem.lower()}.duckdb"
+    return work_dir / stem.lower() / "rtw.duckdb"
 
 
 def main_effect_row(database: Path) -> tuple[dict[str, object], float]:
@@ -85,30 +88,40 @@ def main_effect_row(database: Path) -> tuple[dict[str, object], float]:
     return row, float(work.support)
 
 
+SAVED = "table_robustness.json"  # the table before suppression, for the report
+
+
 def run(args: argparse.Namespace) -> int:
+    import shutil
+
     import pandas as pd
 
+    from rtwpanel.analysis import table as tables
     from rtwpanel.analysis.report import write_table
     from rtwpanel.analysis.suppression import publish
-    from rtwpanel.analysis.table import Table
-    from rtwpanel.build import build_warehouse
+    from rtwpanel.build import build_and_publish
+    from rtwpanel.paths import warehouse_path
+    from rtwpanel.provenance import delivery_files, delivery_fingerprint
 
-    work_dir = args.work_dir or args.out / "robustness_warehouses"
-    work_dir.mkdir(parents=True, exist_ok=True)
+    threshold = small_cell_threshold(args)
+    work_dir: Path = args.work_dir or warehouse_path().resolve().parent / "robustness"
     args.out.mkdir(parents=True, exist_ok=True)
     rows: dict[str, dict[str, object]] = {}
     supports: dict[str, float] = {}
-    for variant in VARIANTS:
-        database = variant_file(work_dir, variant)
-        if not (args.reuse and database.exists()):
-            database.unlink(missing_ok=True)
-            print(f"building: {variant.name} -> {database}", flush=True)
-            build_warehouse(args.raw_dir, database, dbt_vars=variant.dbt_vars)
-        rows[variant.name], supports[variant.name] = main_effect_row(database)
+    try:
+        for variant in VARIANTS:
+            database = variant_file(work_dir, variant)
+            if not (args.reuse and database.exists()):
+                print(f"building: {variant.name} -> {database}", flush=True)
+                build_and_publish(args.raw_dir, database, dbt_vars=variant.dbt_vars)
+            rows[variant.name], supports[variant.name] = main_effect_row(database)
+    finally:
+        if not args.keep:
+            shutil.rmtree(work_dir, ignore_errors=True)
 
     values = pd.DataFrame(rows).T
     support = pd.DataFrame({c: supports for c in values.columns}).loc[values.index]
-    table = Table(
+    table = tables.Table(
         key="table_robustness",
         title="Robustness: the effect of IPS under other cleaning choices",
         values=values,
@@ -118,10 +131,55 @@ def run(args: argparse.Namespace) -> int:
         "(SE clustered by centre, CRV1, t with G-1 df; wild cluster bootstrap, Webb, "
         "all 6^G weight vectors). * p<0.1, ** p<0.05, *** p<0.01.",
     )
-    published = publish(table, args.threshold)
+    fingerprint = delivery_fingerprint(delivery_files(Path(args.raw_dir).resolve()))
+    save_table(table, args.out / SAVED, fingerprint)
+    published = publish(table, threshold)
     write_table(published, args.out)
-    from rtwpanel.analysis.table import to_markdown
-
-    print(to_markdown(published.text))
+    print(tables.to_markdown(published.text))
     print(f"robustness: {args.out / 'table_robustness.csv'}")
+    print("the report shows this table from the next `rtwpanel analyse` of this delivery")
     return 0
+
+
+def save_table(table: Table, path: Path, delivery_sha256: str) -> None:
+    """The unsuppressed table and the delivery it was computed on (suppressed on output)."""
+    import json
+
+    document = {
+        "delivery_sha256": delivery_sha256,
+        "title": table.title,
+        "note": table.note,
+        "decimals": table.decimals,
+        "values": json.loads(table.values.to_json(orient="split")),
+        "support": json.loads(table.support.to_json(orient="split")),
+    }
+    path.write_text(json.dumps(document, indent=1))
+
+
+def saved_table(out: Path, delivery_sha256: str) -> Table | None:
+    """The robustness table saved in `out` for this delivery, or None (not run, or stale)."""
+    import io
+    import json
+
+    import pandas as pd
+
+    path = out / SAVED
+    if not path.exists():
+        return None
+    document = json.loads(path.read_text())
+    if document.get("delivery_sha256") != delivery_sha256:
+        return None
+
+    def frame(part: str) -> pd.DataFrame:
+        return pd.read_json(io.StringIO(json.dumps(document[part])), orient="split")
+
+    from rtwpanel.analysis import table as tables
+
+    return tables.Table(
+        key="table_robustness",
+        title=document["title"],
+        values=frame("values"),
+        support=frame("support"),
+        decimals=document["decimals"],
+        note=document["note"],
+    )

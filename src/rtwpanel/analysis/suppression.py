@@ -16,8 +16,9 @@ import numpy as np
 import pandas as pd
 
 from rtwpanel.analysis.table import Cell, Table, format_value
+from rtwpanel.privacy import SMALL_CELL_THRESHOLD
 
-DEFAULT_THRESHOLD = 5
+DEFAULT_THRESHOLD = SMALL_CELL_THRESHOLD
 HIDDEN = ":"  # Statistics Norway's mark for a confidential figure
 
 

@@ -23,19 +23,25 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def run(args: argparse.Namespace) -> int:
-    from rtwpanel.gates.checkpoint import format_outcomes, run_checkpoint
+def check(database: Path, expectations: bool = True) -> int:
+    """Print the gate summary (and run the expectations); 1 when anything critical failed."""
+    from rtwpanel.gates.checkpoint import format_outcomes, results_path_for, run_checkpoint
     from rtwpanel.gates.summary import failed_gates, format_gate_summary, read_gate_summary
     from rtwpanel.gates.warehouse import connect_read_only
-    from rtwpanel.paths import warehouse_path
 
-    database: Path = (args.db or warehouse_path()).resolve()
+    database = database.resolve()
     with connect_read_only(database) as connection:
         rows = read_gate_summary(connection)
     print(format_gate_summary(rows))
     failed = bool(failed_gates(rows))
-    if not args.skip_expectations:
-        outcome = run_checkpoint(database, docs_dir=database.parent / "data_docs")
+    if expectations:
+        outcome = run_checkpoint(database, results_path=results_path_for(database))
         print(format_outcomes(outcome))
         failed = failed or bool(outcome.critical_failures)
     return 1 if failed else 0
+
+
+def run(args: argparse.Namespace) -> int:
+    from rtwpanel.paths import warehouse_path
+
+    return check(args.db or warehouse_path(), expectations=not args.skip_expectations)

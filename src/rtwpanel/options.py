@@ -1,0 +1,83 @@
+"""Command-line options that several commands share, declared once."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from rtwpanel.paths import DEMO_DIR, PROJECT_DIR
+from rtwpanel.privacy import SMALL_CELL_THRESHOLD as DEFAULT_THRESHOLD
+
+
+def add_raw_dir(parser: argparse.ArgumentParser, default: Path | None = DEMO_DIR) -> None:
+    help_text = "the delivery folder" + (" (default: the demo)" if default else "")
+    parser.add_argument("--raw-dir", type=Path, default=default, help=help_text)
+
+
+def add_db(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--db",
+        type=Path,
+        default=None,
+        help="warehouse file (default: $RTW_DUCKDB_PATH or warehouse/rtw.duckdb)",
+    )
+
+
+def add_out(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=PROJECT_DIR / "reports",
+        help="report folder (default: reports/)",
+    )
+
+
+def add_vars(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--var",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="a dbt variable (repeatable), e.g. --var aa_stipulation_lag_months=2",
+    )
+
+
+def add_threshold(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--threshold",
+        type=int,
+        default=DEFAULT_THRESHOLD,
+        help="small-cell threshold: hide cells resting on fewer persons "
+        f"(default and minimum {DEFAULT_THRESHOLD})",
+    )
+    parser.add_argument(
+        "--allow-small-cells",
+        action="store_true",
+        help=f"accept a threshold below {DEFAULT_THRESHOLD}: the output is then NOT fit "
+        "for publication",
+    )
+
+
+def small_cell_threshold(args: argparse.Namespace) -> int:
+    """The threshold asked for; below the minimum only with --allow-small-cells, loudly."""
+    from rtwpanel.errors import RtwError
+
+    threshold: int = args.threshold
+    if threshold >= DEFAULT_THRESHOLD:
+        return threshold
+    if not getattr(args, "allow_small_cells", False):
+        raise RtwError(
+            f"--threshold must be at least {DEFAULT_THRESHOLD} (cells resting on fewer "
+            f"persons are hidden); a lower one needs --allow-small-cells and its output "
+            "is not fit for publication"
+        )
+    if threshold < 1:
+        raise RtwError("--threshold must be at least 1, even with --allow-small-cells")
+    print(
+        f"WARNING: small-cell threshold {threshold} is below {DEFAULT_THRESHOLD}: cells resting "
+        "on so few persons are shown. Do not publish or send on this output.",
+        file=sys.stderr,
+        flush=True,
+    )
+    return threshold
