@@ -48,7 +48,7 @@ def test_share_gates_per_scope_count_gates_folded_with_the_worst_status() -> Non
 
 
 def test_headline_counts_every_check() -> None:
-    assert gate_headline(SUMMARY) == "4 gate checks: 2 pass, 1 warn, 1 fail."
+    assert gate_headline(SUMMARY) == "4 quality checks: 2 pass, 1 warn, 1 fail."
     assert "missing" in gate_markdown(None)
 
 

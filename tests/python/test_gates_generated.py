@@ -13,7 +13,7 @@ import pytest
 
 from rtwpanel.cli import main
 from rtwpanel.dbt_invocation import run_dbt
-from rtwpanel.gates.checkpoint import run_checkpoint
+from rtwpanel.gates.checkpoint import kept_results, run_checkpoint
 from rtwpanel.synthetic import generate_delivery, parse_defects
 
 pytestmark = pytest.mark.slow
@@ -96,7 +96,10 @@ def test_clean_delivery_passes_every_gate_and_expectation(
     out = capsys.readouterr().out
     assert "gates: 31 pass, 0 warn, 0 fail" in out
     assert " 0 warn, 0 fail (of " in out
-    assert (clean.parent / "data_docs" / "index.html").exists()
+    kept = kept_results(clean)
+    assert kept is not None, "the results are kept for this build, for the report"
+    assert len(kept) > 0 and all(outcome.success for outcome in kept)
+    assert all(outcome.if_it_fails for outcome in kept), "every suite says what a failure means"
 
 
 def test_quarantine_finds_exactly_the_planted_rows_kind_by_kind(defective: Path) -> None:

@@ -10,7 +10,14 @@ from pathlib import Path
 import pandas as pd
 
 from rtwpanel.analysis.gate_section import COLUMNS as GATE_COLUMNS
-from rtwpanel.analysis.gate_section import gate_headline, gate_markdown, gate_rows
+from rtwpanel.analysis.gate_section import (
+    EXPECTATION_COLUMNS,
+    expectation_list,
+    gate_headline,
+    gate_markdown,
+    gate_rows,
+    quality_notes,
+)
 from rtwpanel.analysis.suppression import HIDDEN, Published
 from rtwpanel.analysis.table import to_markdown
 
@@ -141,6 +148,30 @@ def _html_gates(gates: pd.DataFrame | None) -> str:
         "behind it).</p>"
         f"<table class='gates'><thead><tr>{head}</tr></thead><tbody>{''.join(body)}"
         "</tbody></table>"
+        + "".join(f"<p class='note'>{html.escape(note)}</p>" for note in quality_notes(gates))
+        + _html_expectations(expectation_list(gates))
+    )
+
+
+def _html_expectations(checks: pd.DataFrame) -> str:
+    if checks.empty:
+        return ""
+    head = "".join(f"<th>{c}</th>" for c in EXPECTATION_COLUMNS)
+    body = "".join(
+        "<tr>"
+        + "".join(
+            f"<td class='status {html.escape(str(row[c]))}'>{html.escape(str(row[c]))}</td>"
+            if c == "status"
+            else f"<td>{html.escape(str(row[c]))}</td>"
+            for c in EXPECTATION_COLUMNS
+        )
+        + "</tr>"
+        for _, row in checks.iterrows()
+    )
+    return (
+        f"<h3 id='expectations'>Every expectation of this build ({len(checks)})</h3>"
+        f"<table class='gates expectations'><thead><tr>{head}</tr></thead>"
+        f"<tbody>{body}</tbody></table>"
     )
 
 

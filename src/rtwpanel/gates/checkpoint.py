@@ -2,9 +2,15 @@
 
 Each suite `<name>.json` validates the frame `<name>` of `rtwpanel.gates.frames`.
 The frames are written to Parquet in a temporary folder so that one checkpoint
-validates all of them; the Data Docs site goes beside the warehouse. Every
-expectation carries `meta.severity`: `critical` (a failure fails the gates) or
-`warning` (reported only).
+validates all of them. Every expectation carries `meta.severity`: `critical`
+(a failure fails the gates) or `warning` (reported only), and `meta.notes`;
+every suite says in `meta.if_it_fails` what a failure means for the estimates.
+
+The results are rendered by the project itself, not by GX's Data Docs (whose
+pages fetch their styles and icons from the internet, which register machines
+do not reach): they are kept in a table beside the warehouse
+(`expectations.duckdb`, table `expectation_results`, one set per build id) and
+shown in the report together with the dbt gates.
 """
 
 from __future__ import annotations
@@ -35,14 +41,16 @@ class ExpectationOutcome:
     severity: str
     success: bool
     detail: str
+    notes: str = ""
+    if_it_fails: str = ""
 
 
 @dataclass(frozen=True)
 class CheckpointOutcome:
-    """The checkpoint's results and where its Data Docs are."""
+    """The checkpoint's results and the table they were kept in."""
 
     outcomes: list[ExpectationOutcome]
-    docs_index: Path | None
+    results_path: Path | None
 
     @property
     def critical_failures(self) -> list[ExpectationOutcome]:
@@ -81,7 +89,7 @@ def load_suite_specs(directory: Path = EXPECTATIONS_DIR) -> list[dict[str, Any]]
     return specs
 
 
-def _quiet_context(docs_dir: Path | None) -> Any:
+def _quiet_context() -> Any:
     import great_expectations as gx
     from great_expectations.data_context.types.base import ProgressBarsConfig
 
@@ -90,27 +98,16 @@ def _quiet_context(docs_dir: Path | None) -> Any:
     context.variables.progress_bars = ProgressBarsConfig(globally=False)
     for site in list(context.get_site_names()):
         context.delete_data_docs_site(site)
-    if docs_dir is not None:
-        context.add_data_docs_site(
-            "rtwpanel",
-            {
-                "class_name": "SiteBuilder",
-                "store_backend": {
-                    "class_name": "TupleFilesystemStoreBackend",
-                    "base_directory": str(docs_dir),
-                },
-                "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
-            },
-        )
     return context
 
 
 def _detail(result: Any) -> str:
+    """What the expectation observed; counts only, never the offending values."""
     values = result.result or {}
     if "unexpected_count" in values:
-        sample = values.get("partial_unexpected_list") or []
-        shown = ", ".join(str(v) for v in sample[:5])
-        return f"{values['unexpected_count']} unexpected" + (f" (e.g. {shown})" if shown else "")
+        checked = values.get("element_count")
+        of = f" of {checked}" if checked is not None else ""
+        return f"{values['unexpected_count']}{of} unexpected"
     if "observed_value" in values:
         return f"observed {values['observed_value']}"
     info = result.exception_info or {}
@@ -119,10 +116,13 @@ def _detail(result: Any) -> str:
 
 def run_checkpoint(
     database: Path,
-    docs_dir: Path | None = None,
+    results_path: Path | None = None,
     suites_dir: Path = EXPECTATIONS_DIR,
 ) -> CheckpointOutcome:
-    """Validate the marts of `database` against every suite in `suites_dir`."""
+    """Validate the marts of `database` against every suite in `suites_dir`.
+
+    With `results_path`, the results are kept there under the warehouse's build id.
+    """
     specs = load_suite_specs(suites_dir)
     # no usage analytics: set before GX is first imported, which reads it
     os.environ["GX_ANALYTICS_ENABLED"] = "false"
@@ -133,10 +133,82 @@ def run_checkpoint(
                 FRAMES[spec["name"]](connection).to_parquet(
                     Path(scratch) / f"{spec['name']}.parquet"
                 )
-        context = _quiet_context(docs_dir)
-        outcomes = _validate(context, specs, Path(scratch))
-    docs_index = docs_dir / "index.html" if docs_dir is not None else None
-    return CheckpointOutcome(outcomes=outcomes, docs_index=docs_index)
+        outcomes = _validate(_quiet_context(), specs, Path(scratch))
+    if results_path is not None:
+        from rtwpanel.analysis.build_info import find_build_info
+
+        record = find_build_info(database)
+        keep_results(outcomes, results_path, record.build_id if record else "")
+    return CheckpointOutcome(outcomes=outcomes, results_path=results_path)
+
+
+RESULT_COLUMNS = (
+    "suite",
+    "expectation",
+    "column_name",
+    "severity",
+    "success",
+    "detail",
+    "notes",
+    "if_it_fails",
+)
+
+
+def results_path_for(database: Path) -> Path:
+    return database.parent / "expectations.duckdb"
+
+
+def keep_results(outcomes: list[ExpectationOutcome], path: Path, build_id: str) -> None:
+    """Replace this build's rows of `expectation_results` in `path`."""
+    import duckdb
+
+    with duckdb.connect(str(path)) as connection:
+        connection.execute(
+            "create table if not exists expectation_results (build_id varchar, "
+            "checked_at timestamp default current_timestamp, suite varchar, "
+            "expectation varchar, column_name varchar, severity varchar, success boolean, "
+            "detail varchar, notes varchar, if_it_fails varchar)"
+        )
+        connection.execute("delete from expectation_results where build_id = ?", [build_id])
+        connection.executemany(
+            f"insert into expectation_results (build_id, {', '.join(RESULT_COLUMNS)}) "
+            f"values (?, {', '.join('?' for _ in RESULT_COLUMNS)})",
+            [
+                (
+                    build_id,
+                    o.suite,
+                    o.expectation,
+                    o.column,
+                    o.severity,
+                    o.success,
+                    o.detail,
+                    o.notes,
+                    o.if_it_fails,
+                )
+                for o in outcomes
+            ],
+        )
+
+
+def kept_results(database: Path) -> list[ExpectationOutcome] | None:
+    """The expectation results kept for the warehouse's build; None when not checked."""
+    import duckdb
+
+    from rtwpanel.analysis.build_info import find_build_info
+
+    path = results_path_for(database)
+    record = find_build_info(database) if Path(database).exists() else None
+    if record is None or not path.exists():
+        return None
+    with duckdb.connect(str(path), read_only=True) as connection:
+        rows = connection.execute(
+            f"select {', '.join(RESULT_COLUMNS)} from expectation_results "
+            "where build_id = ? order by suite, success, expectation, column_name",
+            [record.build_id],
+        ).fetchall()
+    if not rows:
+        return None
+    return [ExpectationOutcome(*row) for row in rows]
 
 
 def _validate(context: Any, specs: list[dict[str, Any]], scratch: Path) -> list[ExpectationOutcome]:
@@ -158,18 +230,15 @@ def _validate(context: Any, specs: list[dict[str, Any]], scratch: Path) -> list[
                 gx.ValidationDefinition(name=name, data=batch, suite=suite)
             )
         )
-    actions = (
-        [gx.checkpoint.UpdateDataDocsAction(name="data_docs")] if context.get_site_names() else []
-    )
     checkpoint = context.checkpoints.add(
         gx.Checkpoint(
             name="rtwpanel_marts",
             validation_definitions=definitions,
-            actions=actions,
             result_format="SUMMARY",
         )
     )
     result = checkpoint.run()
+    meanings = {spec["name"]: spec.get("meta", {}).get("if_it_fails", "") for spec in specs}
     outcomes = []
     for validation in result.run_results.values():
         for item in validation.results:
@@ -182,6 +251,8 @@ def _validate(context: Any, specs: list[dict[str, Any]], scratch: Path) -> list[
                     severity=str(config.meta.get("severity")),
                     success=bool(item.success),
                     detail=_detail(item),
+                    notes=str(config.meta.get("notes") or ""),
+                    if_it_fails=meanings.get(validation.suite_name, ""),
                 )
             )
     return outcomes
@@ -201,6 +272,6 @@ def format_outcomes(outcome: CheckpointOutcome) -> str:
         f"expectations: {passed} pass, {len(outcome.warnings)} warn, "
         f"{len(outcome.critical_failures)} fail (of {len(outcome.outcomes)})"
     )
-    if outcome.docs_index is not None:
-        lines.append(f"data docs: {outcome.docs_index}")
+    if outcome.results_path is not None:
+        lines.append(f"expectation results: {outcome.results_path} (shown in the report)")
     return "\n".join(lines)
