@@ -66,3 +66,19 @@ def test_one_row_per_variant(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
     assert main(command) == 0
     assert not work.exists(), "without --keep the variant warehouses are removed"
     assert not list(out.glob("**/*.duckdb"))
+
+
+def test_the_saved_table_reaches_the_report_of_the_same_delivery_only(tmp_path: Path) -> None:
+    from rtwpanel.analysis.table import Table
+
+    values = pd.DataFrame({"in work: coef": ["0.050**"], "N": [1200]}, index=["variant a"])
+    support = pd.DataFrame({"in work: coef": [300.0], "N": [300.0]}, index=["variant a"])
+    table = Table(key="table_robustness", title="t", values=values, support=support)
+    robustness.save_table(table, tmp_path / robustness.SAVED, "sha-of-this-delivery")
+
+    again = robustness.saved_table(tmp_path, "sha-of-this-delivery")
+    assert again is not None
+    assert again.values.to_dict() == table.values.to_dict()
+    assert again.support.to_dict() == table.support.to_dict()
+    assert robustness.saved_table(tmp_path, "sha-of-another-delivery") is None
+    assert robustness.saved_table(tmp_path / "nowhere", "sha-of-this-delivery") is None

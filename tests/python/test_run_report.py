@@ -49,7 +49,9 @@ def header(report: str) -> dict[str, str]:
 
 
 def test_the_report_says_what_it_was_built_from(demo_run: tuple[Path, Path, str]) -> None:
-    _, reports, _ = demo_run
+    _, reports, stdout = demo_run
+    # rtwpanel gates, inside the run, names the build from the warehouse too
+    assert re.search(rf"^build [0-9a-f-]{{36}} of {re.escape(str(DEMO_DIR))} ", stdout, re.M)
     lines = header((reports / "report.md").read_text())
     assert lines["delivery"].startswith(f"{DEMO_DIR} (sha256 ")
     assert lines["dbt variables"] == "defaults of dbt_project.yml"

@@ -143,9 +143,11 @@ def _html_gates(gates: pd.DataFrame | None) -> str:
     return (
         f"<p class='headline {worst}'>{html.escape(gate_headline(gates))}</p>"
         "<p>A share gate compares the share "
-        "flagged with its threshold; a count gate (severity error) must find nothing. "
-        "Details: the dq schema of the warehouse (dq.dq_gate_summary and the tables "
-        "behind it).</p>"
+        "flagged with its threshold; a count gate (severity error) must find nothing; an "
+        "expectation (Great Expectations, run by <code>rtwpanel gates</code>) checks a "
+        "distribution of the marts. Details: the dq schema of the warehouse "
+        "(dq.dq_gate_summary and the tables behind it) and "
+        "<code>expectations.duckdb</code> beside it.</p>"
         f"<table class='gates'><thead><tr>{head}</tr></thead><tbody>{''.join(body)}"
         "</tbody></table>"
         + "".join(f"<p class='note'>{html.escape(note)}</p>" for note in quality_notes(gates))

@@ -109,7 +109,8 @@ def _detail(result: Any) -> str:
         of = f" of {checked}" if checked is not None else ""
         return f"{values['unexpected_count']}{of} unexpected"
     if "observed_value" in values:
-        return f"observed {values['observed_value']}"
+        observed = values["observed_value"]
+        return f"observed {observed:.4g}" if isinstance(observed, float) else f"observed {observed}"
     info = result.exception_info or {}
     return str(info.get("exception_message") or "")
 

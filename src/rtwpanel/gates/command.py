@@ -28,10 +28,17 @@ def check(database: Path, expectations: bool = True) -> int:
     from rtwpanel.gates.checkpoint import format_outcomes, results_path_for, run_checkpoint
     from rtwpanel.gates.summary import failed_gates, format_gate_summary, read_gate_summary
     from rtwpanel.gates.warehouse import connect_read_only
+    from rtwpanel.provenance import read_build_record
 
     database = database.resolve()
     with connect_read_only(database) as connection:
         rows = read_gate_summary(connection)
+        record = read_build_record(connection)
+    if record is not None:
+        print(
+            f"build {record.build_id} of {record.raw_dir} "
+            f"(sha256 {record.delivery_sha256[:16]}…), finished {record.finished_at} UTC"
+        )
     print(format_gate_summary(rows))
     failed = bool(failed_gates(rows))
     if expectations:
