@@ -21,7 +21,8 @@ from pathlib import Path
 
 from rtwpanel.dbt_invocation import DbtResult, failure_message, run_dbt
 from rtwpanel.errors import RtwError
-from rtwpanel.paths import DEMO_DIR, warehouse_path
+from rtwpanel.options import add_db, add_raw_dir, add_vars
+from rtwpanel.paths import warehouse_path
 from rtwpanel.variables import check_variables
 
 
@@ -76,22 +77,9 @@ def _keep_last_target(target: Path, published: Path) -> None:
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--raw-dir", type=Path, default=DEMO_DIR, help="the delivery folder (default: the demo)"
-    )
-    parser.add_argument(
-        "--db",
-        type=Path,
-        default=None,
-        help="warehouse file (default: $RTW_DUCKDB_PATH or warehouse/rtw.duckdb)",
-    )
-    parser.add_argument(
-        "--var",
-        action="append",
-        default=[],
-        metavar="NAME=VALUE",
-        help="a dbt variable (repeatable), e.g. --var aa_stipulation_lag_months=2",
-    )
+    add_raw_dir(parser)
+    add_db(parser)
+    add_vars(parser)
 
 
 def parse_vars(pairs: list[str]) -> dict[str, object]:

@@ -12,20 +12,9 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-HISTORY_COLUMNS = [
-    "built_at",
-    "build_id",
-    "raw_dir",
-    "delivery_sha256",
-    "gate",
-    "scope",
-    "status",
-    "severity",
-    "observed_value",
-    "threshold",
-    "n_flagged",
-    "n_checked",
-]
+from rtwpanel.provenance import GATE_HISTORY_COLUMNS
+
+HISTORY_COLUMNS = ["built_at", "build_id", "raw_dir", "delivery_sha256", *GATE_HISTORY_COLUMNS]
 
 
 def history_path(database: Path) -> Path:
@@ -39,8 +28,7 @@ def export_gate_history(database: Path) -> Path:
     with duckdb.connect(str(database), read_only=True) as connection:
         rows = connection.execute(
             "select strftime(finished_at, '%Y-%m-%dT%H:%M:%S+00:00'), build_id, raw_dir, "
-            "delivery_sha256, gate, scope, status, severity, observed_value, threshold, "
-            "n_flagged, n_checked from meta.gate_history"
+            f"delivery_sha256, {', '.join(GATE_HISTORY_COLUMNS)} from meta.gate_history"
         ).fetchall()
     path = history_path(database)
     partial = path.with_name(path.name + ".partial")

@@ -114,25 +114,18 @@ def versions() -> dict[str, str]:
 def git_commit() -> str:
     """The project's commit, with `+changes` when the work tree differs; '' outside git."""
     try:
-        commit = subprocess.run(
-            ["git", "rev-parse", "HEAD"],
-            cwd=PROJECT_DIR,
-            capture_output=True,
-            text=True,
-            timeout=10,
-            check=True,
-        ).stdout.strip()
-        dirty = subprocess.run(
-            ["git", "status", "--porcelain", "--untracked-files=no"],
-            cwd=PROJECT_DIR,
-            capture_output=True,
-            text=True,
-            timeout=10,
-            check=True,
-        ).stdout.strip()
+        commit = _git("rev-parse", "HEAD")
+        dirty = _git("status", "--porcelain", "--untracked-files=no")
     except (OSError, subprocess.SubprocessError):
         return ""
     return f"{commit}+changes" if dirty else commit
+
+
+def _git(*args: str) -> str:
+    done = subprocess.run(
+        ["git", *args], cwd=PROJECT_DIR, capture_output=True, text=True, timeout=10, check=True
+    )
+    return done.stdout.strip()
 
 
 @dataclass(frozen=True)

@@ -5,25 +5,14 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from rtwpanel.options import add_threshold, small_cell_threshold
-from rtwpanel.paths import PROJECT_DIR
+from rtwpanel.options import add_db, add_out, add_threshold, small_cell_threshold
 
 DEFAULT_SEED = 20131001  # randomisation inference and the wild bootstrap
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--db",
-        type=Path,
-        default=None,
-        help="warehouse file, opened read-only (default: $RTW_DUCKDB_PATH or warehouse/rtw.duckdb)",
-    )
-    parser.add_argument(
-        "--out",
-        type=Path,
-        default=PROJECT_DIR / "reports",
-        help="output folder (default: reports/)",
-    )
+    add_db(parser)
+    add_out(parser)
     parser.add_argument(
         "--raw-dir",
         type=Path,

@@ -8,14 +8,11 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from rtwpanel.options import add_db
+
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--db",
-        type=Path,
-        default=None,
-        help="warehouse file (default: $RTW_DUCKDB_PATH or warehouse/rtw.duckdb)",
-    )
+    add_db(parser)
     parser.add_argument(
         "--skip-expectations",
         action="store_true",
