@@ -1,12 +1,16 @@
 {#-
-    Reversals of a file whose negative amounts must cancel a payment (ytelser).
+    Reversals of a file whose negative amounts must cancel a payment (ytelser),
+    paired once.
 
-    orphan_reversals(name): the source_line of every sound reversal (negative
-    belop) with no payment left to cancel. Reversals cancel payments one to
-    one: the k-th sound reversal of a key (person_id, ytelse, fom_date,
-    tom_date, amount) matches the k-th sound payment of the same key, both in
-    line order, so the k-th reversal is an orphan when the key has fewer than
-    k payments. Only the few keys that have a reversal are ranked.
+    reversal_pairs(name): the source_line of every sound reversal (negative
+    belop) with no payment left to cancel (pairing orphan_reversal) and of
+    every sound payment a reversal cancels (pairing cancelled_payment).
+    Reversals cancel payments one to one: the k-th sound reversal of a key
+    (person_id, ytelse, fom_date, tom_date, amount) matches the k-th sound
+    payment of the same key, both in line order, so the k-th reversal is an
+    orphan when the key has fewer than k payments, and the k-th payment is
+    cancelled when the key has at least k reversals. Only the few keys that
+    have a reversal are ranked.
 
     reversal_verdicts(name): the line-by-line verdicts of checked_rows with
     every orphan quarantined as orphan_reversal.
@@ -14,7 +18,7 @@
     Each CTE names the relation it reads (no import CTE): a CTE read twice is
     copied into memory whole, and these relations hold every line of the file.
 -#}
-{% macro orphan_reversals(name) %}
+{% macro reversal_pairs(name) %}
     {%- set line_checks = ref('stg_' ~ name ~ '__line_checks') -%}
 
 with
@@ -60,14 +64,21 @@ ranked as (
         ) as rank_in_key,
         sum(case when belop > 0 then 1 else 0 end) over (
             partition by person_id, ytelse, fom_date, tom_date, abs(belop)
-        ) as key_payments
+        ) as key_payments,
+        sum(case when belop < 0 then 1 else 0 end) over (
+            partition by person_id, ytelse, fom_date, tom_date, abs(belop)
+        ) as key_reversals
     from key_rows
 ),
 
 final as (
-    select source_line
+    select
+        source_line,
+        case when belop < 0 then 'orphan_reversal' else 'cancelled_payment' end as pairing
     from ranked
-    where belop < 0 and rank_in_key > key_payments
+    where
+        (belop < 0 and rank_in_key > key_payments)
+        or (belop > 0 and rank_in_key <= key_reversals)
 )
 
 select * from final
@@ -84,7 +95,8 @@ line_checks as (
 ),
 
 orphan_reversals as (
-    select * from {{ ref('stg_' ~ name ~ '__orphan_reversals') }}
+    select * from {{ ref('stg_' ~ name ~ '__reversal_pairs') }}
+    where pairing = 'orphan_reversal'
 ),
 
 final as (

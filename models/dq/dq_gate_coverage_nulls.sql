@@ -3,7 +3,8 @@
 -- Healthy result: both zero. Coverage comes straight from the delivery's
 -- coverage.csv (an independent re-check of the panel's NULL rule), in one scan.
 
-{%- set status_columns = gate_status_columns() %}
+{#- every status but the labels, which are NULL also where the person has no record -#}
+{%- set status_columns = panel_statuses() | rejectattr('kind', 'equalto', 'label') | list %}
 
 with
 
@@ -23,8 +24,7 @@ coverage_wide as (
 
     -- one row: first and last month of every source
     select
-        {%- for source in ['aa_arbeidsforhold', 'ytelser', 'sykepenger', 'sykmeldinger',
-            'sosialhjelp', 'tiltak', 'utdanning', 'utdanning_forlop', 'npr'] %}
+        {%- for source in panel_coverage_sources() %}
         max(case when source = '{{ source }}' then first_month end) as {{ source }}_first,
         max(case when source = '{{ source }}' then last_month end) as {{ source }}_last
         {{- ',' if not loop.last }}
@@ -39,7 +39,7 @@ counted as (
         count(*) as n_rows,
         {%- for status in status_columns %}
         {%- set inside -%}
-            {%- for source in status.sources -%}
+            {%- for source in status.coverage -%}
             person_months.month >= coverage_wide.{{ source }}_first
             {%- if not status.get('carried_forward', false) %}
             and person_months.month <= coverage_wide.{{ source }}_last
@@ -64,7 +64,7 @@ unpivoted as (
     {%- for status in status_columns %}
     select
         '{{ status.column }}' as column_name,
-        '{{ status.sources | join(", ") }}' as sources,
+        '{{ status.coverage | join(", ") }}' as sources,
         cast(n_rows as {{ dbt.type_bigint() }}) as n_rows,
         cast({{ status.column }}__null_inside as {{ dbt.type_bigint() }}) as n_null_inside,
         cast({{ status.column }}__value_outside as {{ dbt.type_bigint() }}) as n_value_outside

@@ -3,140 +3,27 @@
 -- line. Exact duplicates are not here: they are removed and counted in
 -- dq_source_rows.
 
+-- One branch per file of the delivery contract (macro raw_files).
+-- The layout of the SQL that the Jinja loop below generates is not the layout
+-- of this file: the indentation rule is off here.
+-- noqa: disable=LT02
+
 with
 
 quarantined as (
-
+{% for source in rtwpanel.raw_files() %}
     select
-        'participants' as source,
+        '{{ source }}' as source,
         source_line,
         reason,
         column_name,
         raw_line
-    from {{ ref('stg_participants__checked') }}
+    from {{ ref('stg_' ~ source ~ '__checked') }}
     where row_status = 'quarantined'
-
+{% if not loop.last %}
     union all
-
-    select
-        'aa_arbeidsforhold' as source,
-        source_line,
-        reason,
-        column_name,
-        raw_line
-    from {{ ref('stg_aa_arbeidsforhold__checked') }}
-    where row_status = 'quarantined'
-
-    union all
-
-    select
-        'ytelser' as source,
-        source_line,
-        reason,
-        column_name,
-        raw_line
-    from {{ ref('stg_ytelser__checked') }}
-    where row_status = 'quarantined'
-
-    union all
-
-    select
-        'sykepenger' as source,
-        source_line,
-        reason,
-        column_name,
-        raw_line
-    from {{ ref('stg_sykepenger__checked') }}
-    where row_status = 'quarantined'
-
-    union all
-
-    select
-        'sykmeldinger' as source,
-        source_line,
-        reason,
-        column_name,
-        raw_line
-    from {{ ref('stg_sykmeldinger__checked') }}
-    where row_status = 'quarantined'
-
-    union all
-
-    select
-        'sosialhjelp' as source,
-        source_line,
-        reason,
-        column_name,
-        raw_line
-    from {{ ref('stg_sosialhjelp__checked') }}
-    where row_status = 'quarantined'
-
-    union all
-
-    select
-        'tiltak' as source,
-        source_line,
-        reason,
-        column_name,
-        raw_line
-    from {{ ref('stg_tiltak__checked') }}
-    where row_status = 'quarantined'
-
-    union all
-
-    select
-        'utdanning' as source,
-        source_line,
-        reason,
-        column_name,
-        raw_line
-    from {{ ref('stg_utdanning__checked') }}
-    where row_status = 'quarantined'
-
-    union all
-
-    select
-        'utdanning_forlop' as source,
-        source_line,
-        reason,
-        column_name,
-        raw_line
-    from {{ ref('stg_utdanning_forlop__checked') }}
-    where row_status = 'quarantined'
-
-    union all
-
-    select
-        'inntekt' as source,
-        source_line,
-        reason,
-        column_name,
-        raw_line
-    from {{ ref('stg_inntekt__checked') }}
-    where row_status = 'quarantined'
-
-    union all
-
-    select
-        'npr' as source,
-        source_line,
-        reason,
-        column_name,
-        raw_line
-    from {{ ref('stg_npr__checked') }}
-    where row_status = 'quarantined'
-
-    union all
-
-    select
-        'coverage' as source,
-        source_line,
-        reason,
-        column_name,
-        raw_line
-    from {{ ref('stg_coverage__checked') }}
-    where row_status = 'quarantined'
-
+{% endif %}
+{%- endfor %}
 ),
 
 final as (

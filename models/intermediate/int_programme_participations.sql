@@ -1,5 +1,6 @@
--- One row per programme participation that counts: every status but IKKEM (never
--- turned up). An empty tom_date means ongoing at extraction: the participation runs
+-- One row per programme participation that counts: a status that the seed
+-- ref_participation_statuses counts as participation (not IKKEM, never turned
+-- up). An empty tom_date means ongoing at extraction: the participation runs
 -- to the last day of the tiltak coverage.
 
 with
@@ -7,6 +8,12 @@ with
 participations as (
 
     select * from {{ ref('stg_tiltak') }}
+
+),
+
+participation_statuses as (
+
+    select * from {{ ref('ref_participation_statuses') }}
 
 ),
 
@@ -30,8 +37,10 @@ final as (
         coalesce(participations.tom_date, {{ month_end('coverage.last_month') }})
             as effective_tom_date
     from participations
+    inner join participation_statuses
+        on participations.deltakerstatus = participation_statuses.deltakerstatus
     cross join coverage
-    where participations.deltakerstatus <> 'IKKEM'
+    where participation_statuses.counts_as_participation = 1
 
 )
 

@@ -1,4 +1,8 @@
-"""The columns of the marts, as the contracts name them (docs/contracts.md)."""
+"""The columns of the marts, as the contracts name them (docs/contracts.md).
+
+Python's copy of dbt's lists: tests/python/test_marts_schema.py pins it to the status
+manifest (macro panel_statuses) and to the columns documented in _marts__models.yml.
+"""
 
 from __future__ import annotations
 
