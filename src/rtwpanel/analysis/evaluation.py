@@ -6,7 +6,13 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rtwpanel.analysis import cost_benefit_tables, figures, tables_descriptive, tables_lpm
+from rtwpanel.analysis import (
+    cost_benefit_tables,
+    event_study,
+    figures,
+    tables_descriptive,
+    tables_lpm,
+)
 from rtwpanel.analysis.build_info import find_build_info
 from rtwpanel.analysis.cost_benefit import CostSide, Parameters
 from rtwpanel.analysis.data import after_months, load_marts
@@ -74,28 +80,33 @@ def run_evaluation(database: Path, out: Path, options: Options) -> Outcome:
             recovery_note = f"none: {raw_dir} has no readable truth/effects.json"
 
     figure_data = figures.employment_by_rel_month(marts.fct)
-    tables.append(figure_data)
+    event_data = event_study.employment_event_study(marts.fct)
+    tables += [figure_data, event_data]
     published = [publish(table, options.threshold) for table in tables]
     files: list[Path] = []
     for item in published:
         files += write_table(item, out)
 
     figure_outputs = []
-    for key, caption, draw in (
+    few = f"Shaded: months whose smaller arm has fewer than {figures.FEW} persons."
+    for key, caption, draw, data in (
         (
             "figure_09",
             "Figure 9. Share in work by month relative to randomisation, by arm. "
-            f"Points resting on fewer than {options.threshold} persons are not drawn.",
+            f"Points resting on fewer than {options.threshold} persons are not drawn. {few}",
             figures.draw_figure_9,
+            figure_data,
         ),
         (
             "figure_09b_event_study",
-            "Figure 9b. Share in work by arm with 95 % intervals (top) and the "
-            "IPS - TAU difference with its 95 % interval (bottom).",
+            "Figure 9b. Event study: IPS - TAU difference in the share in work by month "
+            "relative to randomisation, against the 12 months before it (difference in "
+            f"differences), with person-clustered 95 % intervals. {few}",
             figures.draw_event_study,
+            event_data,
         ),
     ):
-        png, svg = draw(figure_data, options.threshold, out)
+        png, svg = draw(data, options.threshold, out)
         figure_outputs.append(FigureOutput(key, caption, png, svg))
         files += [png, svg]
 
