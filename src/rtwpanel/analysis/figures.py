@@ -19,7 +19,7 @@ from rtwpanel.analysis.table import Table, share_support
 ARMS = ("TAU", "IPS")
 COLOURS = {"TAU": "#1b6ca8", "IPS": "#c8553d", "difference": "#333333"}
 Z95 = 1.959963984540054
-FEW = 30  # persons in the smaller arm below which a month is shaded as resting on few
+FEW = 50  # persons in the smaller arm below which a month is shaded as resting on few
 
 
 @dataclass(frozen=True)
@@ -133,6 +133,8 @@ def draw_event_study(table: Table, threshold: int, out: Path) -> list[Path]:
     import matplotlib.pyplot as plt
 
     frame = visible_frame(table, threshold)
+    # the reference months have no coefficient: a gap in the line, not a bridge
+    frame = frame.reindex(range(frame.index.min(), frame.index.max() + 1))
     fig, ax = plt.subplots(figsize=(7, 3.6))
     colour = COLOURS["difference"]
     ax.axvspan(-12.5, -0.5, color="#1b6ca8", alpha=0.08, lw=0, label="reference: months -12..-1")
