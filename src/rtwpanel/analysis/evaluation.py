@@ -8,6 +8,7 @@ from pathlib import Path
 
 from rtwpanel.analysis import (
     cost_benefit_tables,
+    estimate_tables,
     event_study,
     figures,
     tables_descriptive,
@@ -15,10 +16,10 @@ from rtwpanel.analysis import (
 )
 from rtwpanel.analysis.build_info import find_build_info
 from rtwpanel.analysis.cost_benefit import CostSide, Parameters
-from rtwpanel.analysis.data import after_months, load_marts
+from rtwpanel.analysis.data import after_months, load_marts, with_allocation_phase
 from rtwpanel.analysis.gate_section import load_gate_summary
 from rtwpanel.analysis.recovery import read_effects, recovery_table
-from rtwpanel.analysis.report import FigureOutput, write_report, write_table
+from rtwpanel.analysis.report import FigureOutput, write_numbers, write_report, write_table
 from rtwpanel.analysis.suppression import DEFAULT_THRESHOLD, Published, publish
 from rtwpanel.analysis.table import Table
 
@@ -43,7 +44,7 @@ def run_evaluation(database: Path, out: Path, options: Options) -> Outcome:
     started = time.monotonic()
     marts = load_marts(database)
     out.mkdir(parents=True, exist_ok=True)
-    after = after_months(marts.fct)
+    after = after_months(with_allocation_phase(marts.fct, marts.dim))
 
     table_8, estimates = tables_lpm.table_08(after, options.inference)
     tables: list[Table] = [
@@ -51,15 +52,18 @@ def run_evaluation(database: Path, out: Path, options: Options) -> Outcome:
         tables_descriptive.table_06(marts.fct),
         tables_descriptive.table_07(marts.fct),
         table_8,
-        tables_lpm.table_09(after),
+        tables_lpm.table_08_coefficients(after),
+        *tables_lpm.table_09(after),
         tables_lpm.table_10(after),
-        tables_lpm.table_11(after),
-        tables_lpm.table_12(after),
+        *tables_lpm.table_11(after),
+        *tables_lpm.table_12(after),
         tables_lpm.table_13(after),
         tables_lpm.table_14(after, marts.dim),
-        tables_lpm.table_15(after),
+        *tables_lpm.table_15(after),
     ]
-    table_21, marts_cost = cost_benefit_tables.table_21(after, options.cost_per_programme_month)
+    table_21, marts_cost = cost_benefit_tables.table_21(
+        after, options.cost_per_programme_month, options.cost_benefit.discount_rate
+    )
     cost = CostSide().total_nok
     tables += [
         table_21,
@@ -86,6 +90,8 @@ def run_evaluation(database: Path, out: Path, options: Options) -> Outcome:
     files: list[Path] = []
     for item in published:
         files += write_table(item, out)
+    estimates_csv = publish(estimate_tables.estimates_table(tables), options.threshold)
+    files.append(write_numbers(estimates_csv, out))
 
     figure_outputs = []
     few = f"Shaded: months whose smaller arm has fewer than {figures.FEW} persons."

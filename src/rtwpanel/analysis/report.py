@@ -60,9 +60,18 @@ class FigureOutput:
 
 def write_table(published: Published, out: Path) -> list[Path]:
     csv_path, md_path = out / f"{published.key}.csv", out / f"{published.key}.md"
-    published.text.rename_axis("row").to_csv(csv_path, lineterminator="\n")
+    numbers = published.text if published.numbers is None else published.numbers
+    numbers.rename_axis("row").to_csv(csv_path, lineterminator="\n")
     md_path.write_text(table_markdown(published))
     return [csv_path, md_path]
+
+
+def write_numbers(published: Published, out: Path) -> Path:
+    """A table as CSV only, hidden cells left empty, so each value column reads as numbers."""
+    path = out / f"{published.key}.csv"
+    numbers = published.text if published.numbers is None else published.numbers
+    numbers.replace(HIDDEN, "").to_csv(path, index=False, lineterminator="\n")
+    return path
 
 
 def table_markdown(published: Published) -> str:

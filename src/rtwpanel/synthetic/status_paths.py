@@ -69,6 +69,8 @@ def chain(
 
 def work_ramp(rel: np.ndarray, effects: Effects) -> np.ndarray:
     """Share of the full work effect reached by rel month (0 before randomisation)."""
+    if effects.work_ramp_months <= 0:  # full strength from the first month after
+        return (rel > 0).astype(float)
     return np.clip(rel / effects.work_ramp_months, 0.0, 1.0)
 
 
