@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from rtwpanel.analysis.clustered_ols import Estimate, OlsFit, fit_ols
+from rtwpanel.analysis.clustered_ols import Estimate, fit_ols
 from rtwpanel.analysis.design import PHASE, lpm_design
 from rtwpanel.analysis.estimate_tables import EstimateRows, coefficient_table, record
 from rtwpanel.analysis.randomisation_inference import DEFAULT_PERMUTATIONS, randomisation_pvalue
@@ -121,35 +121,41 @@ def table_08_coefficients(after: pd.DataFrame) -> Table:
     )
 
 
-def _estimate_table(
+def _model_tables(
     key: str,
     title: str,
     models: dict[str, tuple[str, pd.DataFrame, dict[str, bool]]],
     note: str,
-) -> tuple[Table, dict[str, OlsFit]]:
-    """One IPS row per model: label -> (outcome, sample, design options)."""
+    cluster: str = "centre",
+    coefficients: bool = True,
+) -> list[Table]:
+    """One IPS row per model (label -> outcome, sample, design options) and, when
+    asked, the companion table of every coefficient."""
     rows = EstimateRows()
     fits = {}
     for label, (outcome, sample, options) in models.items():
-        fit = fit_ols(lpm_design(sample, outcome, **options))
+        fit = fit_ols(lpm_design(sample, outcome, **options), cluster=cluster)
         e = fit.estimate("is_ips")
         rows.add(label, e)
-        rows.records.append(record(key, label, outcome, e, "centre"))
+        rows.records.append(record(key, label, outcome, e, cluster))
         fits[label] = fit
-    return rows.table(key, title, note), fits
+    tables = [rows.table(key, title, note)]
+    if coefficients:
+        number = title.split(".")[0]
+        full_title = title.replace(f"{number}.", f"{number} (all coefficients).", 1)
+        tables.append(coefficient_table(f"{key}_coefficients", full_title, fits, ["is_ips"], note))
+    return tables
 
 
 def table_09(after: pd.DataFrame) -> list[Table]:
     sample = after.loc[after["age_at_randomisation"] >= 21]
     models = {label: (outcome, sample, {"education": True}) for label, outcome in TABLE_8_OUTCOMES}
-    note = CLUSTER_NOTE + " Education dummies (base: compulsory school)."
-    title = "Table 9. Effect of IPS, persons aged 21 or more, with education"
-    table, fits = _estimate_table("table_09", title, models, note)
-    full = coefficient_table(
-        "table_09_coefficients", title.replace("Table 9.", "Table 9 (all coefficients)."),
-        fits, ["is_ips"], note,
-    )  # fmt: skip
-    return [table, full]
+    return _model_tables(
+        "table_09",
+        "Table 9. Effect of IPS, persons aged 21 or more, with education",
+        models,
+        CLUSTER_NOTE + " Education dummies (base: compulsory school).",
+    )
 
 
 def table_10(after: pd.DataFrame) -> Table:
@@ -158,10 +164,8 @@ def table_10(after: pd.DataFrame) -> Table:
         sample = after.loc[after["diagnosis_group"] == group]
         for label, outcome in TABLE_8_OUTCOMES:
             models[f"{group} / {label}"] = (outcome, sample, {})
-    table, _ = _estimate_table(
-        "table_10", "Table 10. Effect of IPS by diagnosis group", models, CLUSTER_NOTE
-    )
-    return table
+    title = "Table 10. Effect of IPS by diagnosis group"
+    return _model_tables("table_10", title, models, CLUSTER_NOTE, coefficients=False)[0]
 
 
 def _centres(frame: pd.DataFrame) -> list[int]:
@@ -211,26 +215,19 @@ def table_11(after: pd.DataFrame) -> list[Table]:
 
 
 def table_12(after: pd.DataFrame) -> list[Table]:
-    rows = EstimateRows()
-    fits = {}
-    for c in _centres(after):
-        sample = after.loc[after["centre_id"] == c]
-        fit = fit_ols(lpm_design(sample, "employed", centre_dummies=False), cluster="person")
-        e = fit.estimate("is_ips")
-        rows.add(f"centre {c}", e)
-        rows.records.append(record("table_12", f"centre {c}", "employed", e, "person"))
-        fits[f"centre {c}"] = fit
-    note = (
+    models = {
+        f"centre {c}": ("employed", after.loc[after["centre_id"] == c], {"centre_dummies": False})
+        for c in _centres(after)
+    }
+    return _model_tables(
+        "table_12",
+        "Table 12. Effect of IPS on being in work, separate regression per centre",
+        models,
         "OLS on months after randomisation within one centre; controls: age, female, "
         "year and calendar-month dummies. One centre is one cluster, so SE are "
-        "clustered by person. * p<0.1, ** p<0.05, *** p<0.01."
+        "clustered by person. * p<0.1, ** p<0.05, *** p<0.01.",
+        cluster="person",
     )
-    title = "Table 12. Effect of IPS on being in work, separate regression per centre"
-    full = coefficient_table(
-        "table_12_coefficients", title.replace("Table 12.", "Table 12 (all coefficients)."),
-        fits, ["is_ips"], note,
-    )  # fmt: skip
-    return [rows.table("table_12", title, note), full]
 
 
 def table_13(after: pd.DataFrame, horizons: Iterable[int] = range(12, 28)) -> Table:
@@ -292,15 +289,11 @@ def table_15(after: pd.DataFrame) -> list[Table]:
     models = {
         label: (outcome, after.loc[after[outcome].notna()], {}) for label, outcome in NPR_OUTCOMES
     }
-    note = (
+    return _model_tables(
+        "table_15",
+        "Table 15. Effect of IPS on specialist health-care use per month (NPR)",
+        models,
         CLUSTER_NOTE.replace("OLS on", "OLS on NPR-covered")
         + " Outcomes are counts of contacts (days for inpatient stays); an outcome that "
-        "is zero in every month of the sample is not estimable."
+        "is zero in every month of the sample is not estimable.",
     )
-    title = "Table 15. Effect of IPS on specialist health-care use per month (NPR)"
-    table, fits = _estimate_table("table_15", title, models, note)
-    full = coefficient_table(
-        "table_15_coefficients", title.replace("Table 15.", "Table 15 (all coefficients)."),
-        fits, ["is_ips"], note,
-    )  # fmt: skip
-    return [table, full]
