@@ -18,6 +18,7 @@ from rtwpanel.analysis.build_info import find_build_info
 from rtwpanel.analysis.cost_benefit import CostSide, Parameters
 from rtwpanel.analysis.data import after_months, load_marts, with_allocation_phase
 from rtwpanel.analysis.gate_section import load_gate_summary
+from rtwpanel.analysis.monte_carlo_section import monte_carlo_markdown
 from rtwpanel.analysis.recovery import read_effects, recovery_table
 from rtwpanel.analysis.report import FigureOutput, write_numbers, write_report, write_table
 from rtwpanel.analysis.suppression import DEFAULT_THRESHOLD, Published, publish
@@ -137,25 +138,5 @@ def run_evaluation(database: Path, out: Path, options: Options) -> Outcome:
         "recovery check": recovery_note,
     }
     gates = load_gate_summary(database)
-    files += write_report(out, header, published, figure_outputs, MONTE_CARLO, gates)
+    files += write_report(out, header, published, figure_outputs, monte_carlo_markdown(), gates)
     return Outcome(files=files, tables=published, seconds=time.monotonic() - started)
-
-
-MONTE_CARLO = """\
-**Monte Carlo (benchmarks/monte_carlo.py, 250 trials per scenario).** Synthetic
-trials of the reference size: 410 persons, six centres, 1-30 months of follow-up
-(randomised October 2013 - October 2014, panel to April 2016), AR(1) correlation
-0.9 of a person's months, person and centre effects, centre-by-month shocks
-(sd 0.02) and a centre-to-centre spread of the effect (sd 0.03). Monte Carlo
-standard error of a 5 % rate: 0.014.
-
-| method | rejection at 5 %, no effect | coverage of 95 % interval, effect 0.10 |
-|---|---:|---:|
-| CRV1 + normal reference | 0.120 | 0.888 |
-| CRV1 + t(G-1) (the tables) | 0.072 | 0.944 |
-| wild cluster bootstrap (WCR, Webb, 6^6 vectors) | 0.068 | 0.948 |
-| person clusters | 0.092 | 0.948 |
-
-A normal reference with six clusters rejects a true null more than twice as
-often as it should; t(G-1) and the wild bootstrap come close to the nominal level.
-"""
