@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 from scipy import stats
 
 from rtwpanel.analysis.clustered_ols import fit_ols, stars
 from rtwpanel.analysis.design import Design, dummies, lpm_design
+from rtwpanel.analysis.estimate_tables import NOT_ESTIMABLE, EstimateRows
+from rtwpanel.analysis.suppression import publish
 
 
 def small_design() -> Design:
@@ -73,7 +76,6 @@ def test_stars() -> None:
 
 
 def test_dummies_drop_lowest_level() -> None:
-    import pandas as pd
 
     frame = dummies(pd.Series([2014, 2015, 2014, 2016]), "year")
     assert list(frame.columns) == ["year_2015", "year_2016"]
@@ -81,7 +83,6 @@ def test_dummies_drop_lowest_level() -> None:
 
 
 def test_lpm_design_drops_null_outcome_rows() -> None:
-    import pandas as pd
 
     frame = pd.DataFrame(
         {
@@ -115,3 +116,28 @@ def test_support_counts_arms_and_persons_with_the_outcome() -> None:
     )
     assert d.persons_by_arm() == (2, 3)
     assert d.support() == 1  # the one TAU person in work
+
+
+def test_a_constant_outcome_is_not_estimable() -> None:
+    # BUP contacts are zero in every month: OLS would report 0.000 (0.000)
+    frame = pd.DataFrame(
+        {
+            "person_id": [f"p{i}" for i in range(12)],
+            "is_ips": [1, 0] * 6,
+            "centre_id": [1, 1, 2, 2, 3, 3] * 2,
+            "age_at_randomisation": [30.0, 40, 35, 28, 50, 44] * 2,
+            "female": [1.0, 0, 0, 1, 1, 0] * 2,
+            "year": [2014] * 6 + [2015] * 6,
+            "calendar_month": [1, 2, 3] * 4,
+            "npr_bup": [0.0] * 12,
+        }
+    )
+    e = fit_ols(lpm_design(frame, "npr_bup")).estimate("is_ips")
+    assert not e.estimable
+    assert np.isnan(e.coef) and np.isnan(e.se) and np.isnan(e.pvalue)
+    rows = EstimateRows()
+    rows.add("bup", e)
+    published = publish(rows.table("t", "t", ""), threshold=1)
+    assert published.text.at["bup", "coef"] == NOT_ESTIMABLE
+    assert published.numbers.at["bup", "coef"] == ""
+    assert published.text.at["bup", "N"] == "12"

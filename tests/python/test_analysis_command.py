@@ -14,8 +14,14 @@ from rtwpanel.analysis.suppression import HIDDEN
 from rtwpanel.cli import main
 
 TABLES = [f"table_{n:02d}" for n in (5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 21, 22, 23)]
+COEFFICIENTS = [f"table_{n:02d}_coefficients" for n in (8, 9, 11, 12, 15)]
 EXPECTED = (
-    [f"{t}.{ext}" for t in [*TABLES, "table_recovery", "figure_09_data"] for ext in ("csv", "md")]
+    [
+        f"{t}.{ext}"
+        for t in [*TABLES, *COEFFICIENTS, "table_recovery", "figure_09_data"]
+        for ext in ("csv", "md")
+    ]
+    + ["estimates.csv"]
     + [f"{f}.{ext}" for f in ("figure_09", "figure_09b_event_study") for ext in ("png", "svg")]
     + ["report.md", "report.html"]
 )
@@ -139,3 +145,57 @@ def test_planted_effect_is_recovered_on_a_large_panel(tmp_path: Path) -> None:
         estimate = fit_ols(lpm_design(after, outcome)).estimate("is_ips")
         assert estimate.coef == pytest.approx(planted, abs=0.015), outcome
         assert np.isfinite(estimate.se) and estimate.se < 0.01
+
+
+def test_table_7_has_the_eleven_published_rows(analysed: tuple[Path, pd.DataFrame]) -> None:
+    out, _ = analysed
+    table = pd.read_csv(out / "table_07.csv").set_index("row")
+    assert len(table) == 11
+    assert {"sick-listed (of those in work)", "education course"} <= set(table.index)
+
+
+def test_coefficient_tables_show_the_covariates_ips_first(
+    analysed: tuple[Path, pd.DataFrame],
+) -> None:
+    out, _ = analysed
+    for n in (8, 9, 11, 12, 15):
+        rows = pd.read_csv(out / f"table_{n:02d}_coefficients.csv")["row"].tolist()
+        assert rows[0].startswith(("is_ips", "ips_centre_")), n
+        assert {"age_at_randomisation", "female", "const", "N", "clusters"} <= set(rows), n
+        assert any(r.startswith("year_") for r in rows), n
+    assert any(r.startswith("edu_") for r in pd.read_csv(out / "table_09_coefficients.csv")["row"])
+
+
+def test_every_estimate_table_has_interval_and_clusters(
+    analysed: tuple[Path, pd.DataFrame],
+) -> None:
+    out, _ = analysed
+    for n in (7, 8, 9, 10, 11, 12, 13, 14, 15):
+        columns = pd.read_csv(out / f"table_{n:02d}.csv").columns
+        assert any(c.endswith("ci low") for c in columns), n
+        assert any(c.endswith("ci high") for c in columns), n
+        assert any(c.endswith("clusters") for c in columns), n
+
+
+def test_csvs_hold_numbers_and_stars_stay_in_the_markdown(
+    analysed: tuple[Path, pd.DataFrame],
+) -> None:
+    out, _ = analysed
+    table = pd.read_csv(out / "table_08.csv", dtype=str).set_index("row")
+    assert not table.stack().str.contains(r"\*").any()
+    assert "***" in (out / "table_08.md").read_text()  # the planted effect on programme
+    estimates = pd.read_csv(out / "estimates.csv")
+    text = ["table", "sample", "outcome", "term", "clustering"]
+    assert list(estimates.columns[:5]) == text
+    for column in estimates.columns[5:]:
+        assert pd.api.types.is_numeric_dtype(estimates[column]), column
+    main_effect = estimates.query("table == 'table_08' and outcome == 'employed'")
+    assert set(main_effect["clustering"]) == {"centre", "person"}
+    assert main_effect["p_randomisation"].notna().any()
+
+
+def test_the_command_default_draws_are_the_inference_default() -> None:
+    from rtwpanel.analysis import command
+    from rtwpanel.analysis.randomisation_inference import DEFAULT_PERMUTATIONS
+
+    assert command.DEFAULT_PERMUTATIONS == DEFAULT_PERMUTATIONS

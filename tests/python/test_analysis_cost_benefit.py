@@ -5,6 +5,8 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import numpy as np
+import pandas as pd
 import pytest
 
 from rtwpanel.analysis.cost_benefit import (
@@ -14,6 +16,7 @@ from rtwpanel.analysis.cost_benefit import (
     present_value,
     table_23,
 )
+from rtwpanel.analysis.cost_benefit_tables import programme_months_present_value, table_21
 
 PUBLISHED_X_TWO_YEARS = 395_106
 
@@ -77,3 +80,40 @@ def test_command_prints_csv() -> None:
     assert out[0] == "years,critical_wage"
     assert [line.split(",")[0] for line in out[1:]] == ["2", "3", "4", "5"]
     assert abs(float(out[1].split(",")[1]) - PUBLISHED_X_TWO_YEARS) <= 5
+
+
+def _programme_months(spells: dict[str, tuple[str, int, set[int]]]) -> pd.DataFrame:
+    """After months of hand-made persons: arm, months observed, months in a programme."""
+    rows = [
+        {
+            "person_id": person,
+            "arm": arm,
+            "rel_month": rel,
+            "in_programme": float(rel in programme),
+        }
+        for person, (arm, observed, programme) in spells.items()
+        for rel in range(1, observed + 1)
+    ]
+    return pd.DataFrame(rows)
+
+
+def test_programme_cost_is_the_two_year_present_value() -> None:
+    after = _programme_months(
+        {
+            "A": ("TAU", 26, {*range(1, 7), *range(13, 17), 25, 26}),  # 6 + 4 months
+            "B": ("TAU", 24, set(range(1, 13))),  # 12 + 0
+            "C": ("IPS", 24, {1, 2, 3, 13, 14}),  # 3 + 2
+            "D": ("IPS", 18, {13}),  # 0 + 1, observed to month 18
+        }
+    )
+    # a month with no programme information counts for nobody
+    after.loc[(after["person_id"] == "B") & (after["rel_month"] == 20), "in_programme"] = np.nan
+    # year 1: IPS (3 + 0) / 2 - TAU (6 + 12) / 2 = -7.5; year 2: (2 + 1) / 2 - (4 + 0) / 2
+    # = -0.5, discounted once at 4 %; months 25-26 lie beyond the two years
+    months, persons = programme_months_present_value(after, rate=0.04)
+    assert months == pytest.approx(-7.5 - 0.5 / 1.04)
+    assert persons == 2
+    table, _ = table_21(after, cost_per_programme_month=1_000.0)
+    assert table.values.at["programme costs", "from the marts"] == pytest.approx(
+        1_000.0 * (-7.5 - 0.5 / 1.04)
+    )

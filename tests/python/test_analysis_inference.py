@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import time
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -92,3 +93,44 @@ def test_randomisation_rejects_a_large_effect() -> None:
     design = clustered_design(n_clusters=6, effect=2.0)
     result = randomisation_pvalue(design, permutations=199, seed=1)
     assert result.pvalue == pytest.approx(1 / 200)
+
+
+def tiny_phased_design() -> Design:
+    """Five persons, two months each. Phase 0: A, E on IPS and B on TAU (2:1);
+    phase 1: C on IPS, D on TAU (1:1). Person means A 4, B 0, E 2, C 3, D 1."""
+    person = np.repeat(np.array(["A", "B", "E", "C", "D"]), 2)
+    y = np.array([5, 3, 0, 0, 2, 2, 3, 3, 1, 1], dtype=float)
+    is_ips = np.repeat(np.array([1, 0, 1, 1, 0]), 2)
+    phase = np.repeat(np.array([0, 0, 0, 1, 1]), 2)
+    X = np.column_stack([np.ones(10), is_ips])
+    centre = np.repeat(np.array([1, 2, 1, 2, 1]), 2)
+    return Design("y", y, X, ("const", "is_ips"), centre, person, is_ips, phase)
+
+
+def test_phase_respecting_randomisation_is_exact_by_enumeration() -> None:
+    # b = (IPS sum)/3 - (10 - IPS sum)/2. The phases allow 3 x 2 assignments with
+    # IPS sums 9, 7, 7, 5, 5, 3, i.e. b = 2.5, 0.83, 0.83, -0.83, -0.83, -2.5: two
+    # of six reach the observed |2.5|. Ignoring the phases, 10 ways to choose
+    # 3 of 5 persons; only sums 9 and 3 reach it: p = 2/10.
+    design = tiny_phased_design()
+    result = randomisation_pvalue(design)
+    assert result.enumerated and result.n_permutations == 6 and result.n_strata == 2
+    assert result.coef == pytest.approx(2.5)
+    assert result.pvalue == pytest.approx(1 / 3)
+    assert result.mc_se == 0.0
+    assert randomisation_pvalue(replace(design, phase=None)).pvalue == pytest.approx(2 / 10)
+
+
+def test_random_draws_agree_with_the_enumeration_within_their_standard_error() -> None:
+    result = randomisation_pvalue(
+        tiny_phased_design(), permutations=4_000, enumerate_up_to=0, seed=5
+    )
+    assert not result.enumerated
+    assert result.mc_se == pytest.approx(np.sqrt(result.pvalue * (1 - result.pvalue) / 4_000))
+    assert abs(result.pvalue - 1 / 3) < 4 * result.mc_se
+
+
+def test_default_permutations_keep_the_monte_carlo_error_below_0_005() -> None:
+    design = clustered_design(n_clusters=6, effect=0.0)
+    result = randomisation_pvalue(design)
+    assert result.n_permutations >= 10_000 and result.mc_se < 0.005

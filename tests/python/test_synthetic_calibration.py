@@ -101,6 +101,25 @@ def test_before_after_means(panel: pd.DataFrame, status: str) -> None:
             assert abs(mean - goal) < tolerance, (arm, period, mean, goal, tolerance)
 
 
+# Table 6 at inclusion: sick-listed 0.072 of all TAU participants against 0.091 of
+# those in work (0.188 in work), so about three in four sick-listed had no job
+SICK_OF_THOSE_IN_WORK = 0.091
+
+
+def sick_leave_at_inclusion(panel: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    """(sick-listed of those in work, in work of those sick-listed) at inclusion, both arms."""
+    at = panel[panel["rel_month"] == 0]
+    return at.loc[at["employed"] == 1, "sick_listed"], at.loc[at["sick_listed"] == 1, "employed"]
+
+
+def test_most_sick_listed_have_no_registered_job(panel: pd.DataFrame) -> None:
+    of_work, in_work = sick_leave_at_inclusion(panel)
+    goal = SICK_OF_THOSE_IN_WORK
+    tolerance = 3 * math.sqrt(goal * (1 - goal) / len(of_work)) + 0.03
+    assert abs(of_work.mean() - goal) < tolerance, (of_work.mean(), tolerance)
+    assert in_work.mean() < 0.5, in_work.mean()
+
+
 def test_employment_falls_before_and_rises_after_inclusion(panel: pd.DataFrame) -> None:
     by_rel = panel.groupby("rel_month")["employed"].mean()
     assert by_rel.loc[-48:-37].mean() > by_rel.loc[-6:0].mean() + 0.05
@@ -108,9 +127,8 @@ def test_employment_falls_before_and_rises_after_inclusion(panel: pd.DataFrame) 
 
 
 def test_ips_effects_have_the_planted_direction(panel: pd.DataFrame) -> None:
-    """The demo's seed was picked for an employment effect close to the published one
-    (see params.DEFAULT_SEED), so only directions are checked here; sizes are checked
-    on 30,000 persons in test_synthetic_population.py."""
+    """With 408 persons the realised effects vary from seed to seed, so only directions
+    are checked here; sizes are checked on 30,000 persons in test_synthetic_population.py."""
     after = panel[panel["period"] == "after"].groupby("arm")
     means = after[["employed", "in_programme", "aap_and_employed"]].mean()
     assert means.loc["IPS", "employed"] > means.loc["TAU", "employed"]

@@ -16,7 +16,13 @@ import pytest
 from rtwpanel.synthetic import generate_delivery
 
 sys.path.insert(0, str(Path(__file__).parent))
-from test_synthetic_calibration import TABLE_6, load_panel, target
+from test_synthetic_calibration import (
+    SICK_OF_THOSE_IN_WORK,
+    TABLE_6,
+    load_panel,
+    sick_leave_at_inclusion,
+    target,
+)
 
 PERSONS = 30_000  # three chunks of 10,000
 MEMORY_LIMIT = 1.5 * 2**30  # one chunk in flight per worker; does not grow with persons
@@ -83,6 +89,14 @@ def test_model_shares_near_the_published_ones(panel: pd.DataFrame, status: str) 
             goal = target(status, TABLE_6[status][when == 18], arm)
             sampling = 3 * math.sqrt(goal * (1 - goal) / len(values))
             assert abs(values.mean() - goal) < 0.035 + sampling, (when, arm, values.mean(), goal)
+
+
+def test_sick_leave_with_and_without_a_registered_job(panel: pd.DataFrame) -> None:
+    of_work, in_work = sick_leave_at_inclusion(panel)
+    sampling = 3 * math.sqrt(SICK_OF_THOSE_IN_WORK * (1 - SICK_OF_THOSE_IN_WORK) / len(of_work))
+    assert abs(of_work.mean() - SICK_OF_THOSE_IN_WORK) < 0.02 + sampling, of_work.mean()
+    # published: (0.072 - 0.091 * 0.188) / 0.072 = 0.76 of the sick-listed had no job
+    assert 0.6 < 1 - in_work.mean() < 0.9, in_work.mean()
 
 
 def effect(panel: pd.DataFrame, status: str, rel: int | None = None) -> float:

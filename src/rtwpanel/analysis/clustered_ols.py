@@ -33,6 +33,7 @@ class Estimate:
     persons_tau: int
     persons_ips: int
     support: int  # persons the coefficient rests on (see Design.support)
+    estimable: bool = True  # False: the outcome is constant in the sample, or the term absent
 
     @property
     def persons(self) -> int:
@@ -50,11 +51,20 @@ class OlsFit:
     rsquared: float
     n_clusters: int
 
+    @property
+    def estimable(self) -> bool:
+        """An outcome constant in its sample (no variation to explain) estimates nothing:
+        its coefficients and standard errors would all be zero."""
+        return bool(self.design.nobs) and float(np.ptp(self.design.y)) > 0
+
     def estimate(self, term: str) -> Estimate:
         tau, ips = self.design.persons_by_arm()
-        if term not in self.design.names:
+        if term not in self.design.names or not self.estimable:
             nan = float("nan")
-            return Estimate(term, nan, nan, nan, nan, nan, self.design.nobs, nan, 0, tau, ips, 0)
+            return Estimate(
+                term, nan, nan, nan, nan, nan, self.design.nobs, nan, self.n_clusters, tau, ips,
+                self.design.support(), estimable=False,
+            )  # fmt: skip
         j = self.design.column(term)
         return Estimate(
             term=term,

@@ -8,6 +8,8 @@ from pathlib import Path
 from rtwpanel.options import add_db, add_out, add_threshold, small_cell_threshold
 
 DEFAULT_SEED = 20131001  # randomisation inference and the wild bootstrap
+# kept equal to randomisation_inference.DEFAULT_PERMUTATIONS (not imported: --help stays fast)
+DEFAULT_PERMUTATIONS = 19_999
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -24,8 +26,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--permutations",
         type=int,
-        default=999,
-        help="randomisation-inference permutations, 0 to skip (default %(default)s)",
+        default=DEFAULT_PERMUTATIONS,
+        help="randomisation-inference draws, 0 to skip (default %(default)s: a Monte Carlo "
+        "SE below 0.005 for any p-value; a design with few assignments is enumerated)",
     )
     parser.add_argument(
         "--no-wild-bootstrap", action="store_true", help="skip the wild cluster bootstrap"
@@ -44,7 +47,7 @@ def analyse(
     out: Path,
     threshold: int,
     raw_dir: Path | None = None,
-    permutations: int = 999,
+    permutations: int = DEFAULT_PERMUTATIONS,
     wild_bootstrap: bool = True,
     seed: int = DEFAULT_SEED,
     cost_per_programme_month: float | None = None,

@@ -18,10 +18,13 @@ from rtwpanel.analysis.table import Table
 YEARS = (2, 3, 4, 5)
 
 
-def programme_months_difference(after: pd.DataFrame, months: int = 12) -> tuple[float, float]:
-    """IPS minus TAU programme months per person in the first `months` after months,
+def programme_months_difference(
+    after: pd.DataFrame, first: int = 1, last: int = 12
+) -> tuple[float, float]:
+    """IPS minus TAU programme months per person in after months `first`..`last`,
     and the persons it rests on (the smaller arm)."""
-    window = after.loc[(after["rel_month"] <= months) & after["in_programme"].notna()]
+    rel = after["rel_month"]
+    window = after.loc[(rel >= first) & (rel <= last) & after["in_programme"].notna()]
     per_person = window.groupby(["person_id", "arm"])["in_programme"].sum().reset_index()
     means = per_person.groupby("arm")["in_programme"].mean()
     counts = per_person.groupby("arm").size()
@@ -30,12 +33,28 @@ def programme_months_difference(after: pd.DataFrame, months: int = 12) -> tuple[
     return float(means["IPS"] - means["TAU"]), float(counts.min())
 
 
+def programme_months_present_value(
+    after: pd.DataFrame, rate: float, years: int = 2
+) -> tuple[float, float]:
+    """The published programme-cost item in months: IPS minus TAU programme months per
+    person in the first year and each year after (months 12t+1..12t+12), year t
+    discounted by (1 + rate)^t; and the persons it rests on (the smallest arm of any year)."""
+    total, persons = 0.0, np.inf
+    for t in range(years):
+        months, support = programme_months_difference(after, 12 * t + 1, 12 * t + 12)
+        total += months / (1 + rate) ** t
+        persons = min(persons, support)
+    return total, float(persons)
+
+
 def _not_person_based(values: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(np.nan, index=values.index, columns=values.columns)
 
 
 def table_21(
-    after: pd.DataFrame, cost_per_programme_month: float | None
+    after: pd.DataFrame,
+    cost_per_programme_month: float | None,
+    rate: float = Parameters().discount_rate,
 ) -> tuple[Table, float | None]:
     published = CostSide()
     values = pd.DataFrame(
@@ -53,7 +72,7 @@ def table_21(
     marts_total = None
     note = "Kroner per IPS participant, 2014 kroner."
     if cost_per_programme_month is not None:
-        months, persons = programme_months_difference(after)
+        months, persons = programme_months_present_value(after, rate)
         programme = months * cost_per_programme_month
         marts_total = published.operation_nok + programme + published.start_up_nok
         values["from the marts"] = [
@@ -64,8 +83,10 @@ def table_21(
         ]
         support["from the marts"] = [np.nan, persons, np.nan, persons]
         note += (
-            f" From the marts: programme months per person in months 1-12, IPS minus TAU "
-            f"({months:.2f}), times {cost_per_programme_month:,.0f} kr per programme month."
+            " From the marts: IPS minus TAU programme months per person as a two-year "
+            f"present value, months 1-12 plus months 13-24 discounted at r = {rate} "
+            f"({months:.2f}; months 13-24 as far as a person is observed), times "
+            f"{cost_per_programme_month:,.0f} kr per programme month."
         )
     table = Table(
         "table_21",

@@ -8,8 +8,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from rtwpanel.analysis.design import PHASE
 from rtwpanel.errors import RtwError
 from rtwpanel.marts_schema import FCT_PERSON_MONTH_COLUMNS, FCT_PERSON_MONTH_TEXT_COLUMNS
+from rtwpanel.synthetic.allocation import phase_of, read_schedule
 
 NUMERIC_FCT = tuple(c for c in FCT_PERSON_MONTH_COLUMNS if c not in FCT_PERSON_MONTH_TEXT_COLUMNS)
 # The panel as the analysis reads it: every column but the job counts and the
@@ -81,6 +83,13 @@ def _numeric(frame: pd.DataFrame, columns: tuple[str, ...]) -> pd.DataFrame:
         if column in frame.columns:
             frame[column] = frame[column].astype(object).where(frame[column].notna(), None)
     return frame
+
+
+def with_allocation_phase(fct: pd.DataFrame, dim: pd.DataFrame) -> pd.DataFrame:
+    """The panel with each person's allocation phase (0, 1, ... as in the schedule)."""
+    randomised = pd.to_datetime(dim["randomised_date"]).to_numpy().astype("datetime64[D]")
+    phases = pd.Series(phase_of(randomised, read_schedule()), index=dim["person_id"].to_numpy())
+    return fct.assign(**{PHASE: fct["person_id"].map(phases).to_numpy()})
 
 
 def after_months(fct: pd.DataFrame) -> pd.DataFrame:

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 EDUCATION_LEVELS = ("grunnskole", "vgs_grunn", "vgs_fullfort", "hoyere")
+PHASE = "allocation_phase"  # added to the panel by data.with_allocation_phase
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,7 @@ class Design:
     centre: np.ndarray
     person: np.ndarray
     is_ips: np.ndarray
+    phase: np.ndarray | None = None  # allocation phase of each row's person, when known
 
     @property
     def nobs(self) -> int:
@@ -75,8 +77,10 @@ def lpm_design(
     extra: pd.DataFrame | None = None,
     centre_dummies: bool = True,
     education: bool = False,
+    phase_dummies: bool = False,
 ) -> Design:
-    """Outcome on treatment terms, age, female, year, calendar-month and centre dummies.
+    """Outcome on treatment terms, age, female, year, calendar-month and centre dummies
+    (and allocation-phase dummies when asked).
 
     Rows where the outcome (or a regressor) is NULL drop out, so N differs by
     outcome, as in the reference tables.
@@ -97,6 +101,9 @@ def lpm_design(
         parts.append(dummies(data["centre_id"].astype(int), "centre"))
     if education:
         parts.append(dummies(data["education_level"], "edu", base="grunnskole"))
+    phase = data[PHASE].astype(int).to_numpy() if PHASE in data.columns else None
+    if phase_dummies:
+        parts.append(dummies(data[PHASE].astype(int), "phase"))
     X = pd.concat(parts, axis=1)
     X = X.loc[:, _informative(X)]
     return Design(
@@ -107,6 +114,7 @@ def lpm_design(
         centre=data["centre_id"].astype(int).to_numpy(),
         person=data["person_id"].astype(str).to_numpy(),
         is_ips=data["is_ips"].astype(int).to_numpy(),
+        phase=phase,
     )
 
 

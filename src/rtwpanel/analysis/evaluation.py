@@ -6,13 +6,21 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rtwpanel.analysis import cost_benefit_tables, figures, tables_descriptive, tables_lpm
+from rtwpanel.analysis import (
+    cost_benefit_tables,
+    estimate_tables,
+    event_study,
+    figures,
+    tables_descriptive,
+    tables_lpm,
+)
 from rtwpanel.analysis.build_info import describe_build, find_build_info
 from rtwpanel.analysis.cost_benefit import CostSide, Parameters
-from rtwpanel.analysis.data import after_months, load_marts
+from rtwpanel.analysis.data import after_months, load_marts, with_allocation_phase
 from rtwpanel.analysis.gate_section import load_gate_summary
+from rtwpanel.analysis.monte_carlo_section import monte_carlo_markdown
 from rtwpanel.analysis.recovery import read_effects, recovery_table
-from rtwpanel.analysis.report import FigureOutput, write_report, write_table
+from rtwpanel.analysis.report import FigureOutput, write_numbers, write_report, write_table
 from rtwpanel.analysis.robustness import saved_table
 from rtwpanel.analysis.suppression import DEFAULT_THRESHOLD, Published, publish
 from rtwpanel.analysis.table import Table
@@ -39,7 +47,7 @@ def run_evaluation(database: Path, out: Path, options: Options) -> Outcome:
     started = time.monotonic()
     marts = load_marts(database)
     out.mkdir(parents=True, exist_ok=True)
-    after = after_months(marts.fct)
+    after = after_months(with_allocation_phase(marts.fct, marts.dim))
 
     table_8, estimates = tables_lpm.table_08(after, options.inference)
     tables: list[Table] = [
@@ -47,15 +55,18 @@ def run_evaluation(database: Path, out: Path, options: Options) -> Outcome:
         tables_descriptive.table_06(marts.fct),
         tables_descriptive.table_07(marts.fct),
         table_8,
-        tables_lpm.table_09(after),
+        tables_lpm.table_08_coefficients(after),
+        *tables_lpm.table_09(after),
         tables_lpm.table_10(after),
-        tables_lpm.table_11(after),
-        tables_lpm.table_12(after),
+        *tables_lpm.table_11(after),
+        *tables_lpm.table_12(after),
         tables_lpm.table_13(after),
         tables_lpm.table_14(after, marts.dim),
-        tables_lpm.table_15(after),
+        *tables_lpm.table_15(after),
     ]
-    table_21, marts_cost = cost_benefit_tables.table_21(after, options.cost_per_programme_month)
+    table_21, marts_cost = cost_benefit_tables.table_21(
+        after, options.cost_per_programme_month, options.cost_benefit.discount_rate
+    )
     cost = CostSide().total_nok
     tables += [
         table_21,
@@ -81,28 +92,35 @@ def run_evaluation(database: Path, out: Path, options: Options) -> Outcome:
         tables.append(robustness_table)
 
     figure_data = figures.employment_by_rel_month(marts.fct)
-    tables.append(figure_data)
+    event_data = event_study.employment_event_study(marts.fct)
+    tables += [figure_data, event_data]
     published = [publish(table, options.threshold) for table in tables]
     files: list[Path] = []
     for item in published:
         files += write_table(item, out)
+    estimates_csv = publish(estimate_tables.estimates_table(tables), options.threshold)
+    files.append(write_numbers(estimates_csv, out))
 
     figure_outputs = []
-    for key, caption, draw in (
+    few = f"Shaded: months whose smaller arm has fewer than {figures.FEW} persons."
+    for key, caption, draw, data in (
         (
             "figure_09",
             "Figure 9. Share in work by month relative to randomisation, by arm. "
-            f"Points resting on fewer than {options.threshold} persons are not drawn.",
+            f"Points resting on fewer than {options.threshold} persons are not drawn. {few}",
             figures.draw_figure_9,
+            figure_data,
         ),
         (
             "figure_09b_event_study",
-            "Figure 9b. Share in work by arm with 95 % intervals (top) and the "
-            "IPS - TAU difference with its 95 % interval (bottom).",
+            "Figure 9b. Event study: IPS - TAU difference in the share in work by month "
+            "relative to randomisation, against the 12 months before it (difference in "
+            f"differences), with person-clustered 95 % intervals. {few}",
             figures.draw_event_study,
+            event_data,
         ),
     ):
-        png, svg = draw(figure_data, options.threshold, out)
+        png, svg = draw(data, options.threshold, out)
         figure_outputs.append(FigureOutput(key, caption, png, svg))
         files += [png, svg]
 
@@ -126,25 +144,5 @@ def run_evaluation(database: Path, out: Path, options: Options) -> Outcome:
         "recovery check": recovery_note,
     }
     gates = load_gate_summary(database)
-    files += write_report(out, header, published, figure_outputs, MONTE_CARLO, gates)
+    files += write_report(out, header, published, figure_outputs, monte_carlo_markdown(), gates)
     return Outcome(files=files, tables=published, seconds=time.monotonic() - started)
-
-
-MONTE_CARLO = """\
-**Monte Carlo (benchmarks/monte_carlo.py, 250 trials per scenario).** Synthetic
-trials of the reference size: 410 persons, six centres, 1-30 months of follow-up
-(randomised October 2013 - October 2014, panel to April 2016), AR(1) correlation
-0.9 of a person's months, person and centre effects, centre-by-month shocks
-(sd 0.02) and a centre-to-centre spread of the effect (sd 0.03). Monte Carlo
-standard error of a 5 % rate: 0.014.
-
-| method | rejection at 5 %, no effect | coverage of 95 % interval, effect 0.10 |
-|---|---:|---:|
-| CRV1 + normal reference | 0.120 | 0.888 |
-| CRV1 + t(G-1) (the tables) | 0.072 | 0.944 |
-| wild cluster bootstrap (WCR, Webb, 6^6 vectors) | 0.068 | 0.948 |
-| person clusters | 0.092 | 0.948 |
-
-A normal reference with six clusters rejects a true null more than twice as
-often as it should; t(G-1) and the wild bootstrap come close to the nominal level.
-"""

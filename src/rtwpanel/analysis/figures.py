@@ -1,4 +1,4 @@
-"""Figure 9 and the event-study figure.
+"""Figure 9 (share in work by arm) and Figure 9b (the event study).
 
 The points come from a `Table` that passes the same suppression as every
 table: a hidden point is neither drawn nor printed (its row in the figure's
@@ -19,6 +19,7 @@ from rtwpanel.analysis.table import Table, share_support
 ARMS = ("TAU", "IPS")
 COLOURS = {"TAU": "#1b6ca8", "IPS": "#c8553d", "difference": "#333333"}
 Z95 = 1.959963984540054
+FEW = 50  # persons in the smaller arm below which a month is shaded as resting on few
 
 
 @dataclass(frozen=True)
@@ -63,11 +64,12 @@ def employment_by_rel_month(fct: pd.DataFrame) -> Table:
     values = pd.DataFrame(rows).T
     return Table(
         key="figure_09_data",
-        title="Data of Figures 9 and 9b: employment rate by month relative to randomisation",
+        title="Data of Figure 9: employment rate by month relative to randomisation",
         values=values,
         support=pd.DataFrame(support).T,
         decimals={"TAU n": 0, "IPS n": 0},
-        note="95 % intervals: normal approximation per month; difference IPS - TAU.",
+        note="95 % intervals: normal approximation per month; difference: the raw IPS - TAU "
+        "difference with its pointwise interval (Figure 9b adjusts for the year before).",
     )
 
 
@@ -88,6 +90,7 @@ def _setup() -> None:
 
 
 def draw_figure_9(table: Table, threshold: int, out: Path) -> list[Path]:
+    """The share in work by arm; months whose smaller arm has few persons are shaded."""
     _setup()
     import matplotlib.pyplot as plt
 
@@ -103,38 +106,43 @@ def draw_figure_9(table: Table, threshold: int, out: Path) -> list[Path]:
             color=COLOURS[arm],
             label=arm,
         )
+    _shade_few(ax, table.values[[f"{arm} n" for arm in ARMS]].astype(float).min(axis=1))
     _decorate(ax, "share in work")
     paths = _save(fig, out / "figure_09")
     plt.close(fig)
     return paths
 
 
+def _shade_few(ax: object, persons: pd.Series) -> None:
+    """Grey bands over the months whose smaller arm has fewer than FEW persons."""
+    few = persons.index.astype(int)[persons.to_numpy() < FEW]
+    for i, month in enumerate(few):
+        ax.axvspan(  # type: ignore[attr-defined]
+            month - 0.5,
+            month + 0.5,
+            color="#888888",
+            alpha=0.15,
+            lw=0,
+            label=f"an arm has < {FEW} persons" if i == 0 else None,
+        )
+
+
 def draw_event_study(table: Table, threshold: int, out: Path) -> list[Path]:
+    """The event-study coefficients by month with their 95 % intervals."""
     _setup()
     import matplotlib.pyplot as plt
 
     frame = visible_frame(table, threshold)
-    fig, (top, bottom) = plt.subplots(2, 1, figsize=(7, 6), sharex=True)
-    for arm in ARMS:
-        top.plot(frame.index, frame[f"{arm} rate"], lw=1.2, color=COLOURS[arm], label=arm)
-        top.fill_between(
-            frame.index,
-            frame[f"{arm} low"],
-            frame[f"{arm} high"],
-            color=COLOURS[arm],
-            alpha=0.2,
-            lw=0,
-        )
-    _decorate(top, "share in work (95 % CI)")
-    top.set_xlabel("")
+    # the reference months have no coefficient: a gap in the line, not a bridge
+    frame = frame.reindex(range(frame.index.min(), frame.index.max() + 1))
+    fig, ax = plt.subplots(figsize=(7, 3.6))
     colour = COLOURS["difference"]
-    bottom.plot(frame.index, frame["difference"], lw=1.2, color=colour, label="IPS - TAU")
-    bottom.fill_between(
-        frame.index, frame["diff low"], frame["diff high"], color=colour, alpha=0.2, lw=0
-    )
-    bottom.axhline(0, color="black", lw=0.6)
-    _decorate(bottom, "difference (95 % CI)")
-    bottom.set_xlabel("months since randomisation")
+    ax.axvspan(-12.5, -0.5, color="#1b6ca8", alpha=0.08, lw=0, label="reference: months -12..-1")
+    ax.plot(frame.index, frame["DiD"], marker="o", ms=2.5, lw=1.0, color=colour, label="IPS - TAU")
+    ax.fill_between(frame.index, frame["ci_low"], frame["ci_high"], color=colour, alpha=0.2, lw=0)
+    ax.axhline(0, color="black", lw=0.6)
+    _shade_few(ax, table.values[[f"{arm} n" for arm in ARMS]].astype(float).min(axis=1))
+    _decorate(ax, "difference in differences (95 % CI)")
     paths = _save(fig, out / "figure_09b_event_study")
     plt.close(fig)
     return paths

@@ -2,22 +2,24 @@
 
 The generator writes `<delivery>/truth/effects.json`. Its layout may change, so
 it is read defensively: every numeric leaf is collected with its dotted path
-and the effects are found by name. The work and programme effects follow a
-time profile (ramping up, fading), so the planted value a Table 8 coefficient
-should recover is the profile averaged over the panel's after months.
+and the effects are taken from the leaves under `effects`. The work and
+programme effects follow a time profile (ramping up, fading), so the planted
+value a Table 8 coefficient should recover is the profile averaged over the
+sample's after months, as `rtwpanel.synthetic.planted` computes it.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from dataclasses import fields
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from rtwpanel.analysis.clustered_ols import Estimate
 from rtwpanel.analysis.table import Table
+from rtwpanel.synthetic.params import SEED_NOTE, Effects
+from rtwpanel.synthetic.planted import planted_in_sample
 
 
 def read_effects(delivery: Path) -> dict[str, float] | None:
@@ -43,56 +45,28 @@ def _collect(node: object, prefix: str, out: dict[str, float]) -> None:
         out[prefix] = float(node)
 
 
-def _find(leaves: dict[str, float], *names: str) -> float | None:
-    """The first leaf (preferring one under 'effect') whose last key is one of `names`."""
-    ranked = sorted(leaves, key=lambda path: ("effect" not in path.lower(), path))
-    for name in names:
-        for path in ranked:
-            if path.split(".")[-1].lower() == name:
-                return leaves[path]
-    return None
-
-
-def planted_profiles(leaves: dict[str, float]) -> dict[str, Callable[[np.ndarray], np.ndarray]]:
-    """Planted effect by rel_month for each outcome the generator names."""
-    profiles: dict[str, Callable[[np.ndarray], np.ndarray]] = {}
-    work = _find(leaves, "work_at_18_months", "work", "employed", "employment")
-    if work is not None:
-        ramp = _find(leaves, "work_ramp_months") or 0.0
-        profiles["employed"] = lambda rel, w=work, r=ramp: (
-            w * (np.clip(rel / r, 0, 1) if r > 0 else np.ones_like(rel, dtype=float))
-        )
-    programme = _find(leaves, "programme", "in_programme")
-    if programme is not None:
-        # full effect in months 2-12, half from month 18, linear between
-        profiles["in_programme"] = lambda rel, p=programme: (
-            p * np.interp(rel, [1, 2, 12, 18], [0.0, 1.0, 1.0, 0.5])
-        )
-    for outcome, names in (
-        ("aap_and_employed", ("aap_and_work", "aap_and_employed")),
-        ("on_aap", ("aap", "on_aap")),
-        ("on_disability", ("disability", "on_disability")),
-        ("on_social_assistance", ("social_assistance", "on_social_assistance")),
-    ):
-        value = _find(leaves, *names)
-        if value is not None:
-            profiles[outcome] = lambda rel, v=value: np.full(len(rel), v)
-    return profiles
+def planted_effects(leaves: dict[str, float]) -> Effects:
+    """The generator's effect parameters from the leaves under 'effects' (a size the
+    file does not name was not planted: zero; a ramp it does not name: none)."""
+    named = {path.split(".")[-1]: v for path, v in leaves.items() if path.startswith("effects.")}
+    sizes = {f.name: named.get(f.name, 0.0) for f in fields(Effects)}
+    sizes["work_ramp_months"] = int(named.get("work_ramp_months", 0))
+    return Effects(**sizes)
 
 
 def recovery_table(
     after: pd.DataFrame, estimates: dict[str, Estimate], leaves: dict[str, float]
 ) -> Table:
+    effects = planted_effects(leaves)
     rows: dict[str, dict[str, float]] = {}
     support: dict[str, float] = {}
-    for outcome, profile in planted_profiles(leaves).items():
-        if outcome not in estimates:
-            continue
-        e = estimates[outcome]
+    for outcome, e in estimates.items():
         rel = after.loc[after[outcome].notna(), "rel_month"].to_numpy(dtype=float)
-        planted = float(np.mean(profile(rel))) if len(rel) else np.nan
+        planted = planted_in_sample(effects, rel).get(outcome)
+        if planted is None:
+            continue
         rows[outcome] = {
-            "planted (mean over after months)": planted,
+            "planted (as realised in the sample)": planted,
             "estimate": e.coef,
             "estimate - planted": e.coef - planted,
             "in 95 % CI": float(e.ci_low <= planted <= e.ci_high),
@@ -105,6 +79,8 @@ def recovery_table(
         values=values,
         support=pd.DataFrame({c: support for c in values.columns}).reindex(values.index),
         decimals={"in 95 % CI": 0},
-        note="Planted: the generator's effect profile averaged over the after months "
-        "in each model's sample. CI: CRV1 with centre clusters.",
+        note="Planted: the generator's effect times its shape over months since "
+        "randomisation (work and AAP-and-work ramp up, the programme effect fades), "
+        "averaged over the rel_months of each model's sample "
+        "(rtwpanel.synthetic.planted). CI: CRV1 with centre clusters. " + SEED_NOTE,
     )

@@ -39,11 +39,28 @@ residuals times one Webb six-point weight per centre. With six centres all
 6^6 = 46,656 weight vectors are enumerated, so the p-value is exact and needs no
 seed. Each draw's CRV1 t statistic is computed in closed form from G x G matrices.
 
-**Randomisation inference.** The arm labels are permuted among the persons of
-each centre (the strata), every month following its person, and the same model
-is refitted (by Frisch-Waugh-Lovell); p = (1 + #{|b*| >= |b|}) / (1 + B). The
-trial's allocation ratio changed during recruitment (2:1, then 1:1); the
-permutation within centre does not reproduce that.
+**Randomisation inference.** The trial allocated 2:1 (IPS:TAU) until 1 February
+2014 and 1:1 after, independently of centre (`seeds/ref_allocation_schedule.csv`,
+the schedule the generator allocates by too). A re-randomisation therefore
+permutes the arm labels among the persons of each allocation phase, keeping each
+phase's numbers of IPS and TAU persons, every month following its person, and the
+same model is refitted (by Frisch-Waugh-Lovell); p = (1 + #{|b*| >= |b|}) / (1 + B),
+with Monte Carlo standard error sqrt(p (1 - p) / B), below 0.005 at the default
+B = 19,999. A design with few enough assignments is enumerated and its p-value is
+exact.
+
+**Allocation phase.** Early recruits were allocated 2:1, so IPS persons are more
+often early recruits, with more and later months after randomisation; the pooled
+published model mixes that difference into the IPS coefficient. Table 8 keeps the
+published specification and shows beside it the estimate with a dummy for the
+allocation phase, which compares IPS and TAU within a phase.
+
+**Estimates.** Every estimate table gives the 95 % interval and the number of
+clusters; the CSV files hold numbers (stars only in the Markdown and HTML), and
+`estimates.csv` has every estimate in one tidy table (table, sample, outcome,
+term, clustering, estimate, se, ci, p per method, N, persons, clusters). An
+outcome that is constant in its sample has nothing to estimate and is reported as
+"not estimable", not as a coefficient of 0.000 with a standard error of 0.000.
 
 **Person clusters** are shown as a second view: many clusters, but they ignore
 correlation within centres.
@@ -67,9 +84,18 @@ class FigureOutput:
 
 def write_table(published: Published, out: Path) -> list[Path]:
     csv_path, md_path = out / f"{published.key}.csv", out / f"{published.key}.md"
-    published.text.rename_axis("row").to_csv(csv_path, lineterminator="\n")
+    numbers = published.text if published.numbers is None else published.numbers
+    numbers.rename_axis("row").to_csv(csv_path, lineterminator="\n")
     md_path.write_text(table_markdown(published))
     return [csv_path, md_path]
+
+
+def write_numbers(published: Published, out: Path) -> Path:
+    """A table as CSV only, hidden cells left empty, so each value column reads as numbers."""
+    path = out / f"{published.key}.csv"
+    numbers = published.text if published.numbers is None else published.numbers
+    numbers.replace(HIDDEN, "").to_csv(path, index=False, lineterminator="\n")
+    return path
 
 
 def table_markdown(published: Published) -> str:

@@ -1,9 +1,9 @@
 """A small simulated trial written straight into the marts' shape.
 
 Not the register generator (that writes a raw delivery for dbt): this writes
-`marts.*` directly, with a known planted effect, so the analysis and its
-inference can be checked quickly — by the tests and by the Monte Carlo
-benchmark — without building a warehouse.
+`marts.*` directly, with a known planted effect, so the tests can check the
+analysis and its inference quickly, without building a warehouse. (The Monte
+Carlo benchmark runs on the register generator itself.)
 
 Each 0/1 status is drawn as 1[U_it < p_it], where U_it is uniform with an
 AR(1) Gaussian copula within the person, so months of one person are

@@ -49,32 +49,38 @@ def _support_key(support: pd.DataFrame, cell: Cell) -> float:
 
 @dataclass(frozen=True)
 class Published:
-    """A table as text, after suppression."""
+    """A table as text, after suppression: `text` for Markdown and HTML (with the
+    marks), `numbers` for the CSV (numbers and the hidden mark only)."""
 
     key: str
     title: str
     text: pd.DataFrame
     n_hidden: int
     note: str
+    numbers: pd.DataFrame | None = None
 
 
 def publish(table: Table, threshold: int = DEFAULT_THRESHOLD) -> Published:
     hidden = hidden_cells(table, threshold)
-    text = pd.DataFrame(index=table.values.index, columns=table.values.columns, dtype=object)
+    numbers = pd.DataFrame(index=table.values.index, columns=table.values.columns, dtype=object)
     for row in table.values.index:
         for col in table.values.columns:
             if (row, col) in hidden:
-                text.at[row, col] = HIDDEN
+                numbers.at[row, col] = HIDDEN
             else:
                 decimals = table.decimals.get(col, table.decimals.get(row, 3))
-                text.at[row, col] = format_value(table.values.at[row, col], decimals)
+                numbers.at[row, col] = format_value(table.values.at[row, col], decimals)
+    text = numbers.copy()
+    for (row, col), mark in table.marks.items():
+        if (row, col) not in hidden and row in text.index and col in text.columns:
+            text.at[row, col] = f"{text.at[row, col]}{mark}"
     note = table.note
     if hidden:
         note = (note + " " if note else "") + (
             f"'{HIDDEN}': hidden, rests on fewer than {threshold} persons "
             "or would reveal such a cell."
         )
-    return Published(table.key, table.title, text, len(hidden), note)
+    return Published(table.key, table.title, text, len(hidden), note, numbers)
 
 
 def visible_points(support: pd.Series, threshold: int = DEFAULT_THRESHOLD) -> pd.Series:

@@ -25,6 +25,11 @@ class Table:
     additive_groups: list[list[Cell]] = field(default_factory=list)
     decimals: dict[str, int] = field(default_factory=dict)  # by column or row label
     note: str = ""
+    # text after a visible cell's number in Markdown and HTML, never in the CSV
+    # (significance stars; "not estimable" after an empty cell)
+    marks: dict[Cell, str] = field(default_factory=dict)
+    # the estimates behind the table, for estimates.csv (see estimates.py)
+    estimates: list[dict[str, object]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         for frame in (self.values, self.support):

@@ -7,16 +7,28 @@ from dataclasses import dataclass
 import numpy as np
 
 from rtwpanel.synthetic import calendar as cal
+from rtwpanel.synthetic.allocation import read_schedule
 
 CENTRE_NAMES = ("Oslo", "Vestfold", "Hordaland", "Oppland", "Akershus", "Hedmark")
 # persons included per centre in trial mode (person-months after inclusion of the
 # published models divided by the mean follow-up of 24.6 months)
 TRIAL_CENTRE_SIZES = (60, 104, 88, 30, 53, 75)
-RANDOMISATION_START = cal.day("2013-10-01")
-RATIO_CHANGE = cal.day("2014-02-01")  # 2:1 IPS:TAU before, 1:1 from
+SCHEDULE = read_schedule()  # 2:1 IPS:TAU, then 1:1 (seeds/ref_allocation_schedule.csv)
+RANDOMISATION_START = SCHEDULE[0].start
+RATIO_CHANGE = SCHEDULE[1].start
 RANDOMISATION_END = cal.day("2014-10-31")
-TRIAL_EARLY = (96, 48)  # IPS, TAU randomised before the ratio change
-TRIAL_LATE = (133, 133)
+TRIAL_PHASE_PERSONS = (144, 266)  # randomised in each phase in the reference trial
+
+
+def _allocated(persons: int, share_ips: float) -> tuple[int, int]:
+    ips = round(persons * share_ips)
+    return ips, persons - ips
+
+
+# IPS, TAU of each phase: 96/48 and 133/133
+TRIAL_EARLY, TRIAL_LATE = (
+    _allocated(n, phase.share_ips) for n, phase in zip(TRIAL_PHASE_PERSONS, SCHEDULE, strict=True)
+)
 TRIAL_DEATHS = 2
 DIAGNOSIS_CODES = ("severe", "moderate", "")
 
@@ -72,7 +84,7 @@ def _population_design(
         rng.integers(RANDOMISATION_START, RATIO_CHANGE, n),
         rng.integers(RATIO_CHANGE, RANDOMISATION_END + 1, n),
     )
-    is_ips = rng.random(n) < np.where(early, 2 / 3, 1 / 2)
+    is_ips = rng.random(n) < np.where(early, SCHEDULE[0].share_ips, SCHEDULE[1].share_ips)
     return centre, is_ips, dates
 
 

@@ -4,8 +4,9 @@ Each status is a two-state chain whose monthly entry probability is chosen so
 that the expected share in the status follows its target curve (by month
 relative to randomisation), given an exit hazard that sets the spell lengths.
 Statuses depend on each other where the registers do: AAP only without
-disability, work less likely on AAP, sick leave only in work, unemployment
-benefit only without AAP or disability.
+disability, work less likely on AAP, sick leave in work or without a job (sick pay goes on
+after a job ends) but not on disability, unemployment benefit only without AAP
+or disability.
 """
 
 from __future__ import annotations
@@ -15,10 +16,11 @@ from dataclasses import dataclass
 import numpy as np
 
 from rtwpanel.synthetic import calendar as cal
-from rtwpanel.synthetic.cohort import Cohort
+from rtwpanel.synthetic.cohort import CENTRE_NAMES, Cohort
 from rtwpanel.synthetic.params import Curve, Effects, Params
 
 T = cal.N_MONTHS
+CENTRE_STREAM = 1_000  # random stream of the centre shifts, apart from every chunk's
 
 
 @dataclass
@@ -67,14 +69,33 @@ def chain(
     return state
 
 
+def _near(state: np.ndarray) -> np.ndarray:
+    """The months in a state and the months next to one."""
+    near = state.copy()
+    near[:, 1:] |= state[:, :-1]
+    near[:, :-1] |= state[:, 1:]
+    return near
+
+
 def work_ramp(rel: np.ndarray, effects: Effects) -> np.ndarray:
     """Share of the full work effect reached by rel month (0 before randomisation)."""
+    if effects.work_ramp_months <= 0:  # full strength from the first month after
+        return (rel > 0).astype(float)
     return np.clip(rel / effects.work_ramp_months, 0.0, 1.0)
 
 
 def programme_shape(rel: np.ndarray) -> np.ndarray:
     """Share of the full programme effect: half in month 1, full to 12, half from 18."""
     return np.interp(rel, (0, 1, 2, 12, 18), (0.0, 0.5, 1.0, 1.0, 0.5))
+
+
+def centre_shifts(params: Params) -> np.ndarray:
+    """Shift of the work probability by centre (row c - 1) and calendar month, drawn from
+    the seed alone, so that every chunk of a delivery sees the same centres."""
+    rng = np.random.default_rng([params.seed, CENTRE_STREAM])
+    n = len(CENTRE_NAMES)
+    level = rng.normal(0.0, params.centres.work_sd, (n, 1))
+    return level + rng.normal(0.0, params.centres.work_month_sd, (n, T))
 
 
 def simulate(rng: np.random.Generator, cohort: Cohort, params: Params) -> Paths:
@@ -97,16 +118,14 @@ def simulate(rng: np.random.Generator, cohort: Cohort, params: Params) -> Paths:
     effect_on_aap = eff.aap_and_work * ramp / np.maximum(p_aap, 0.05)
     effect_no_aap = (eff.work_at_18_months - eff.aap_and_work) * ramp / np.maximum(1 - p_aap, 0.05)
     target_work = np.where(aap, ratio * work_no_aap + effect_on_aap, work_no_aap + effect_no_aap)
+    target_work = target_work + centre_shifts(params)[cohort.centre - 1]
     work = chain(rng, target_work, dyn.work_exit)
 
     eligible_sick = work.copy()
     eligible_sick[:, 0] = False  # spells start inside the window
     sick = chain(rng, _curve(dyn.sick_given_work, rel), dyn.sick_exit, eligible=eligible_sick)
     # certificate-only absences: a month in work away from any register spell
-    near_sick = sick.copy()
-    near_sick[:, 1:] |= sick[:, :-1]
-    near_sick[:, :-1] |= sick[:, 1:]
-    short_absence = work & ~near_sick & (rng.random(work.shape) < dyn.short_absence)
+    short_absence = work & ~_near(sick) & (rng.random(work.shape) < dyn.short_absence)
 
     p_ue = _curve(dyn.unemployment, rel)
     unemployment = chain(
@@ -127,6 +146,14 @@ def simulate(rng: np.random.Generator, cohort: Cohort, params: Params) -> Paths:
     october = np.array([cal.month_index(int(y), 10) for y in cal.YEARS])
     p_edu = _curve(dyn.education_oct, rel[:, october])
     education_oct = chain(rng, p_edu, 1.0 - dyn.education_oct_stay)
+
+    # sick-listed without a registered job (sick pay goes on after a job ends); drawn
+    # last, so that no other path depends on it
+    no_job = ~work & ~disability
+    no_job[:, 0] = False
+    sick_no_job = chain(rng, _curve(dyn.sick_given_no_work, rel), dyn.sick_exit, eligible=no_job)
+    short_absence &= ~_near(sick_no_job)
+    sick = sick | sick_no_job
 
     return Paths(
         disability=disability,
