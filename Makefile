@@ -10,7 +10,8 @@ STAMP := $(VENV)/.installed
 export DBT_PROFILES_DIR := $(CURDIR)
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: setup run test lint docs chromium bench bench-generate clean
+.PHONY: setup run test lint docs chromium bench bench-generate clean test-spark \
+	spark-cluster-up spark-cluster-down test-spark-cluster
 
 setup: $(STAMP)
 
@@ -31,8 +32,8 @@ test: $(STAMP) chromium lint
 LINT_ENV := RTW_DUCKDB_PATH=$(CURDIR)/build/lint/rtw.duckdb DBT_TARGET_PATH=$(CURDIR)/build/lint/target DBT_LOG_PATH=$(CURDIR)/build/lint/logs
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests/python benchmarks
-	$(BIN)/ruff format --check src tests/python benchmarks
+	$(BIN)/ruff check src tests/python benchmarks scripts
+	$(BIN)/ruff format --check src tests/python benchmarks scripts
 	mkdir -p build/lint && $(LINT_ENV) $(BIN)/sqlfluff lint models tests/dbt analysis
 
 # The dbt docs site (target/index.html and the single-file target/static_index.html).
@@ -54,4 +55,17 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench.py $(BENCH_ARGS)
 
 test-spark: $(STAMP)
-	$(BIN)/python -m pytest tests/python/test_spark_equality.py tests/python/test_spark_macros.py
+	$(BIN)/python -m pytest -m spark
+
+# A Spark standalone cluster on 127.0.0.1 (master, two workers, Thrift server on
+# RTW_SPARK_THRIFT_PORT, default 10000) under build/spark-cluster/: docs/spark.md.
+spark-cluster-up: $(STAMP)
+	$(BIN)/python scripts/spark_cluster.py up
+
+spark-cluster-down: $(STAMP)
+	$(BIN)/python scripts/spark_cluster.py down
+
+# The demo delivery built through the Thrift server and compared with DuckDB
+# (make test does the same on the tiny fixture delivery).
+test-spark-cluster: $(STAMP)
+	RTW_SPARK_CLUSTER_DELIVERY=data/demo $(BIN)/python -m pytest tests/python/test_spark_cluster.py

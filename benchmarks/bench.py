@@ -8,10 +8,14 @@ process so that peak memory is the phase's own,
       `range()` with no logic.
 Prints persons, source rows, panel rows, seconds and peak memory of each phase, and the
 ratios pandas/dbt and dbt/floor; the dbt models that took longest; and writes the figures
-as JSON beside the deliveries.
+as JSON beside the deliveries. With --spark-cluster, also
+  (d) `dbt build --target spark_thrift` on a Spark standalone cluster started on this
+      machine for the phase (scripts/spark_cluster.py: two one-core workers and the
+      Thrift server), with the peak memory of its JVMs and the ratio to (a).
 
     python benchmarks/bench.py                       # 100,000 and 1,000,000 persons
     python benchmarks/bench.py --persons 5000000 --skip-pandas --gzip
+    python benchmarks/bench.py --persons 100000 --skip-pandas --spark-cluster
 """
 
 from __future__ import annotations
@@ -23,17 +27,22 @@ import json
 import os
 import platform
 import resource
+import shutil
+import socket
 import subprocess
 import sys
+import threading
 import time
+from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import psutil
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 BENCH_DIR = PROJECT_DIR / "benchmarks"
+SPARK_CLUSTER = PROJECT_DIR / "scripts" / "spark_cluster.py"
 GB = 1024**3
 MEMORY_FLOOR = 0.5 * GB
 
@@ -180,6 +189,98 @@ def run_floor(database: Path, rows: int, columns: list[tuple[str, str]]) -> int:
     return 0
 
 
+# --- the Spark cluster phase -------------------------------------------------------------
+
+
+@dataclass
+class JvmMemory:
+    """Peak resident memory of a cluster's JVMs, sampled together every half second."""
+
+    cluster_dir: Path
+    peak_total: int = 0
+    peaks: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    _stop: threading.Event = field(default_factory=threading.Event)
+
+    def sample(self) -> None:
+        total = 0
+        for pid_file in sorted((self.cluster_dir / "pids").glob("*.pid")):
+            role = pid_file.stem.split("-")[0]  # master, worker, thriftserver
+            with contextlib.suppress(psutil.Error, ValueError):
+                daemon = psutil.Process(int(pid_file.read_text().split()[0]))
+                rss = daemon.memory_info().rss
+                total += rss
+                self.peaks[role] = max(self.peaks[role], rss)
+                for executor in daemon.children(recursive=True):
+                    with contextlib.suppress(psutil.Error):
+                        rss = executor.memory_info().rss
+                        total += rss
+                        self.peaks["executor"] = max(self.peaks["executor"], rss)
+        self.peak_total = max(self.peak_total, total)
+
+    def watch(self) -> None:
+        while not self._stop.wait(0.5):
+            self.sample()
+
+    @contextlib.contextmanager
+    def watching(self):
+        thread = threading.Thread(target=self.watch, daemon=True)
+        thread.start()
+        try:
+            yield self
+        finally:
+            self._stop.set()
+            thread.join()
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def spark_cluster_phase(
+    workdir: Path, dbt_vars: str, dbt_env: dict[str, str], shuffle_partitions: int
+) -> tuple[Phase, JvmMemory]:
+    """Start a fresh cluster, build on it through the Thrift server, stop it (always)."""
+    cluster_dir = workdir / "spark-cluster"
+    subprocess.run([sys.executable, str(SPARK_CLUSTER), "down", "--dir", str(cluster_dir)])
+    shutil.rmtree(cluster_dir, ignore_errors=True)
+    port = free_port()
+    up = [sys.executable, str(SPARK_CLUSTER), "up", "--dir", str(cluster_dir)]
+    up += ["--thrift-port", str(port), "--shuffle-partitions", str(shuffle_partitions)]
+    subprocess.run(up, check=True)
+    memory = JvmMemory(cluster_dir)
+    dbt = str(Path(sys.executable).parent / "dbt")
+    env = {**dbt_env, "RTW_SPARK_THRIFT_PORT": str(port)}
+    env["DBT_TARGET_PATH"] = str(workdir / "spark-target")
+    env["DBT_LOG_PATH"] = str(workdir / "spark-target" / "logs")
+    try:
+        with memory.watching():
+            command = [dbt, "build", "--target", "spark_thrift", "--vars", dbt_vars]
+            phase = measure("spark", command, workdir, env)
+    finally:
+        subprocess.run([sys.executable, str(SPARK_CLUSTER), "down", "--dir", str(cluster_dir)])
+    print(
+        f"  spark: JVMs peak {memory.peak_total / GB:.2f} GB together; "
+        + ", ".join(f"{role} {peak / GB:.2f}" for role, peak in sorted(memory.peaks.items()))
+    )
+    return phase, memory
+
+
+def time_by_kind(target_dir: Path) -> dict[str, dict[str, float]]:
+    """Seconds, node count and median node seconds per kind of node (model, test, ...)."""
+    path = target_dir / "run_results.json"
+    if not path.exists():
+        return {}
+    times: dict[str, list[float]] = defaultdict(list)
+    for node in json.loads(path.read_text()).get("results", []):
+        times[node["unique_id"].split(".")[0]].append(float(node.get("execution_time") or 0.0))
+    return {
+        kind: {"seconds": sum(t), "nodes": len(t), "median": sorted(t)[len(t) // 2]}
+        for kind, t in sorted(times.items())
+    }
+
+
 # --- one benchmark round ---------------------------------------------------------------
 
 
@@ -296,6 +397,19 @@ def bench_round(persons: int, args: argparse.Namespace) -> dict[str, object]:
             memory_limit=args.memory_limit_gb * GB,
         )
 
+    spark: dict[str, object] = {}
+    if args.spark_cluster:
+        phases["spark"], memory = spark_cluster_phase(
+            workdir, dbt_vars, dbt_env, args.spark_shuffle_partitions
+        )
+        spark = {
+            "jvm_peak_bytes": memory.peak_total,
+            "jvm_peaks_by_role": dict(memory.peaks),
+            "time_by_kind": time_by_kind(workdir / "spark-target"),
+            "duckdb_time_by_kind": time_by_kind(target_dir),
+            "slowest_nodes": slowest_models(workdir / "spark-target"),
+        }
+
     if columns:
         spec = workdir / "floor_columns.json"
         spec.write_text(json.dumps(columns))
@@ -320,6 +434,7 @@ def bench_round(persons: int, args: argparse.Namespace) -> dict[str, object]:
         "panel_columns": len(columns),
         "phases": {name: asdict(phase) for name, phase in phases.items()},
         "slowest_dbt_nodes": slowest,
+        "spark_cluster": spark,
     }
     (workdir / "result.json").write_text(json.dumps(result, indent=2))
     return result
@@ -384,6 +499,32 @@ def report(results: list[dict[str, object]]) -> str:
             + f" | {ratio(phases.get('pandas'), phases.get('dbt'))}"
             + f" | {ratio(phases.get('dbt'), phases.get('floor'))} |"
         )
+    spark_rounds = [r for r in results if r.get("spark_cluster")]
+    if spark_rounds:
+        lines += [
+            "",
+            "Spark cluster (2 workers x 1 core, Thrift server), same delivery:",
+            "| persons | DuckDB build s | Spark build s | Spark/DuckDB | JVMs peak GB "
+            "| Thrift server GB | executor GB | Spark model s (median) | Spark test s (median) |",
+            "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        ]
+    for result in spark_rounds:
+        phases, spark = result["phases"], result["spark_cluster"]
+        kinds, roles = spark["time_by_kind"], spark["jvm_peaks_by_role"]
+        by_kind = [
+            f"{kinds[k]['seconds']:.0f} ({kinds[k]['median']:.1f})" if k in kinds else "-"
+            for k in ("model", "test")
+        ]
+        failed = " (failed)" if not Phase(**phases["spark"]).ok else ""
+        lines.append(
+            f"| {result['persons']:,} | {phases['dbt']['seconds']:.1f} "
+            f"| {phases['spark']['seconds']:.1f}{failed} "
+            f"| {ratio(phases.get('spark'), phases.get('dbt'))} "
+            f"| {spark['jvm_peak_bytes'] / GB:.2f} | {roles.get('thriftserver', 0) / GB:.2f} "
+            f"| {roles.get('executor', 0) / GB:.2f} | {by_kind[0]} | {by_kind[1]} |"
+        )
+        lines += ["", f"Slowest Spark nodes at {result['persons']:,} persons (seconds):"]
+        lines += [f"  {seconds:8.1f}  {node}" for node, seconds in spark["slowest_nodes"]]
     for result in results:
         if result["slowest_dbt_nodes"]:
             lines += ["", f"Slowest dbt nodes at {result['persons']:,} persons (seconds):"]
@@ -420,6 +561,18 @@ def main(argv: list[str] | None = None) -> int:
         type=float,
         default=22.0,
         help="stop the pandas phase when its memory passes this (the machine must survive)",
+    )
+    parser.add_argument(
+        "--spark-cluster",
+        action="store_true",
+        help="also build each delivery on a Spark cluster on this machine, through its Thrift "
+        "server (started and stopped for the phase; needs Java 17)",
+    )
+    parser.add_argument(
+        "--spark-shuffle-partitions",
+        type=int,
+        default=8,
+        help="partitions after a shuffle on the cluster (the test cluster uses 4)",
     )
     args = parser.parse_args(argv)
     results = [bench_round(persons, args) for persons in args.persons]

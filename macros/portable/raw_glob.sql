@@ -27,7 +27,7 @@
     Spark's readers take as they are.
 -#}
 {% macro spark__raw_glob(pattern) %}
-    {%- set parts = pattern.rsplit('/', 1) -%}
+    {%- set parts = rtwpanel.spark_path(pattern).rsplit('/', 1) -%}
     {%- set folder = parts[0] if parts | length == 2 else '.' -%}
     {%- set name_like = parts[-1] | replace('_', '\\_') | replace('%', '\\%') | replace('*', '%') -%}
     {%- set found = run_query(

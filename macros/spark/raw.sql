@@ -12,8 +12,24 @@
     (DuckDB's table of lines it could not read) is not needed here.
 -#}
 {% macro spark__raw_read(path, rejects_table=none) -%}
-    (select nullif(value, '') as raw_line from text.`{{ path }}`)
+    (select nullif(value, '') as raw_line from text.`{{ rtwpanel.spark_path(path) }}`)
 {%- endmacro %}
+
+
+{#-
+    A path as Spark must be given it. A relative local path (the default
+    raw_dir data/demo, the unit tests' tests/fixtures/...) is taken from the
+    project folder, as DuckDB takes it from where dbt runs: a Thrift server
+    would resolve it against its own working folder. An absolute path or a URI
+    (file:/, hdfs://, s3a://) is left as it is.
+-#}
+{% macro spark_path(path) %}
+    {%- set path = path | string -%}
+    {%- if path.startswith('/') or ':' in path.split('/')[0] -%}
+        {{- return(path) -}}
+    {%- endif -%}
+    {{- return(invocation_args_dict['project_dir'] ~ '/' ~ path) -}}
+{% endmacro %}
 
 
 {#-

@@ -188,30 +188,29 @@ def differences(name: str, expected: Table, got: Table, limit: int = 5) -> list[
     return found
 
 
-def test_both_engines_build_the_same_models(builds: Builds) -> None:
+def assert_same_models(duckdb_file: Path, spark_dir: Path) -> None:
     for schema in COMPARED_SCHEMAS:
-        on_duckdb = duckdb_tables(builds.duckdb_file, schema)
+        on_duckdb = duckdb_tables(duckdb_file, schema)
         assert on_duckdb, f"no tables in schema {schema} on DuckDB"
-        assert spark_tables(builds.spark_dir, schema) == on_duckdb, schema
-    assert set(duckdb_tables(builds.duckdb_file, "marts")) >= CONTRACT_MARTS
+        assert spark_tables(spark_dir, schema) == on_duckdb, schema
+    assert set(duckdb_tables(duckdb_file, "marts")) >= CONTRACT_MARTS
 
 
-def test_spark_built_the_panel_in_buckets(builds: Builds) -> None:
-    pairs = builds.spark_buckets_inserted
+def assert_built_in_buckets(pairs: list[tuple[int, int]]) -> None:
+    """Every bucket after the first inserted once, in order: (bucket, buckets) pairs."""
     assert pairs, "the Spark build inserted no person bucket"
     buckets = pairs[0][1]
     assert buckets >= 2
     assert pairs == [(k, buckets) for k in range(2, buckets + 1)]
 
 
-@pytest.mark.parametrize("schema", COMPARED_SCHEMAS)
-def test_every_model_equal_row_for_row(builds: Builds, schema: str) -> None:
+def assert_every_model_equal(duckdb_file: Path, spark_dir: Path, schema: str) -> None:
     problems: list[str] = []
     compared = 0
-    for table in duckdb_tables(builds.duckdb_file, schema):
+    for table in duckdb_tables(duckdb_file, schema):
         name = f"{schema}.{table}"
-        expected = read_duckdb(builds.duckdb_file, schema, table)
-        got = read_spark(builds.spark_dir, schema, table)
+        expected = read_duckdb(duckdb_file, schema, table)
+        got = read_spark(spark_dir, schema, table)
         found = differences(name, expected, got)
         if name in KNOWN_DIFFERENCES:
             if not found:
@@ -221,6 +220,19 @@ def test_every_model_equal_row_for_row(builds: Builds, schema: str) -> None:
         compared += 1
     assert compared > 0
     assert not problems, "\n".join(problems)
+
+
+def test_both_engines_build_the_same_models(builds: Builds) -> None:
+    assert_same_models(builds.duckdb_file, builds.spark_dir)
+
+
+def test_spark_built_the_panel_in_buckets(builds: Builds) -> None:
+    assert_built_in_buckets(builds.spark_buckets_inserted)
+
+
+@pytest.mark.parametrize("schema", COMPARED_SCHEMAS)
+def test_every_model_equal_row_for_row(builds: Builds, schema: str) -> None:
+    assert_every_model_equal(builds.duckdb_file, builds.spark_dir, schema)
 
 
 def test_the_marts_are_not_trivially_equal(builds: Builds) -> None:

@@ -1,5 +1,9 @@
 """The engine-specific macros give the same, hand-worked answers on DuckDB and on Spark.
 
+On Spark twice: in local mode (the `spark` target) and on a cluster of two one-core
+workers through the Thrift server (`spark_thrift`, started for this module), where a
+file read in many splits is read by executors in two JVMs.
+
 A scratch dbt project (named rtwpanel, so dispatch finds the project's own
 `duckdb__`/`spark__` implementations) links to the project's macros and runs
 one operation per engine that evaluates every case and prints the results as
@@ -13,15 +17,17 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from rtwpanel.paths import PROJECT_DIR
+from thrift_cluster import Cluster, running_cluster
 
 pytestmark = pytest.mark.spark
 
-ENGINES = ["duckdb", "spark"]
+ENGINES = ["duckdb", "spark", "spark_thrift"]
 
 # name -> an SQL expression (Jinja) evaluated in a select without a from clause.
 SCALAR_CASES: dict[str, str] = {
@@ -284,8 +290,16 @@ def run_probe(engine: str, work: Path) -> dict[str, object]:
     return json.loads(probes[0].removeprefix("PROBE "))
 
 
+@pytest.fixture(scope="module")
+def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
+    with running_cluster(tmp_path_factory.mktemp("cluster")) as cluster:
+        yield cluster
+
+
 @pytest.fixture(scope="module", params=ENGINES)
 def probe(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> dict:
+    if request.param == "spark_thrift":
+        request.getfixturevalue("cluster")
     return run_probe(request.param, tmp_path_factory.mktemp(f"probe_{request.param}"))
 
 
