@@ -68,4 +68,5 @@ spark-cluster-down: $(STAMP)
 # The demo delivery built through the Thrift server and compared with DuckDB
 # (make test does the same on the tiny fixture delivery).
 test-spark-cluster: $(STAMP)
-	RTW_SPARK_CLUSTER_DELIVERY=data/demo $(BIN)/python -m pytest tests/python/test_spark_cluster.py
+	RTW_SPARK_CLUSTER_DELIVERY=data/demo RTW_SPARK_CLUSTER_MACROS=1 $(BIN)/python -m pytest \
+		tests/python/test_spark_cluster.py tests/python/test_spark_macros.py

@@ -74,9 +74,13 @@ def builds(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Builds]:
     delivery, selection = delivery_and_selection()
     assert delivery.is_dir(), f"no delivery at {delivery}"
     work = tmp_path_factory.mktemp("cluster_engines")
-    duckdb_file = work / "duckdb" / "rtw.duckdb"
     dbt_vars = {"raw_dir": str(delivery)}
-    duckdb_result = run_dbt(["build", *selection], duckdb_file, dbt_vars=dbt_vars)
+    duckdb_result = run_dbt(
+        ["build", *selection], work / "duckdb" / "rtw.duckdb", dbt_vars=dbt_vars
+    )
+    # the tiny delivery fails gates on purpose: its build is kept for inspection, not published
+    duckdb_file = duckdb_result.warehouse
+    assert duckdb_file is not None and duckdb_file.exists(), duckdb_result.outcome
 
     # Buckets small enough that the panel is built as a select and inserts.
     bucket_persons = max(1, participants(delivery) // BUCKETS)

@@ -1,8 +1,9 @@
 """The engine-specific macros give the same, hand-worked answers on DuckDB and on Spark.
 
-On Spark twice: in local mode (the `spark` target) and on a cluster of two one-core
-workers through the Thrift server (`spark_thrift`, started for this module), where a
-file read in many splits is read by executors in two JVMs.
+On Spark in local mode (the `spark` target) and, with RTW_SPARK_CLUSTER_MACROS=1
+(`make test-spark-cluster`), on a cluster of two one-core workers through the Thrift
+server (`spark_thrift`, started for this module), where a file read in many splits is
+read by executors in two JVMs.
 
 A scratch dbt project (named rtwpanel, so dispatch finds the project's own
 `duckdb__`/`spark__` implementations) links to the project's macros and runs
@@ -27,7 +28,10 @@ from thrift_cluster import Cluster, running_cluster
 
 pytestmark = pytest.mark.spark
 
-ENGINES = ["duckdb", "spark", "spark_thrift"]
+# The cluster (a file read in many splits by executors in two JVMs) costs minutes:
+# `make test-spark-cluster` runs it; `make test` keeps to DuckDB and local Spark.
+ON_CLUSTER = os.environ.get("RTW_SPARK_CLUSTER_MACROS") == "1"
+ENGINES = ["duckdb", "spark", *(["spark_thrift"] if ON_CLUSTER else [])]
 
 # name -> an SQL expression (Jinja) evaluated in a select without a from clause.
 SCALAR_CASES: dict[str, str] = {

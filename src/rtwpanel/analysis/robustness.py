@@ -64,7 +64,7 @@ def variant_file(work_dir: Path, variant: Variant) -> Path:
 
 def main_effect_row(database: Path) -> tuple[dict[str, object], float]:
     """The Table 8 effect on being in work (and AAP and work) in one warehouse."""
-    from rtwpanel.analysis.clustered_ols import fit_ols, stars
+    from rtwpanel.analysis.clustered_ols import fit_ols
     from rtwpanel.analysis.data import after_months, load_marts
     from rtwpanel.analysis.design import lpm_design
     from rtwpanel.analysis.wild_bootstrap import wild_cluster_pvalue
@@ -75,11 +75,12 @@ def main_effect_row(database: Path) -> tuple[dict[str, object], float]:
     work = fit_ols(design).estimate("is_ips")
     aap_work = fit_ols(lpm_design(after, "aap_and_employed")).estimate("is_ips")
     row: dict[str, object] = {
-        "in work: coef": f"{work.coef:.3f}{stars(work.pvalue)}",
+        "in work: coef": work.coef,
         "in work: se": work.se,
         "in work: p": work.pvalue,
         "in work: p (wild bootstrap)": wild_cluster_pvalue(design).pvalue,
-        "AAP and work: coef": f"{aap_work.coef:.3f}{stars(aap_work.pvalue)}",
+        "AAP and work: coef": aap_work.coef,
+        "AAP and work: p": aap_work.pvalue,
         "share in work after": float(after["employed"].mean()),
         "share sick-listed after": float(after["sick_listed"].mean()),
         "N": work.nobs,
@@ -119,14 +120,23 @@ def run(args: argparse.Namespace) -> int:
         if not args.keep:
             shutil.rmtree(work_dir, ignore_errors=True)
 
+    from rtwpanel.analysis.clustered_ols import stars
+
     values = pd.DataFrame(rows).T
     support = pd.DataFrame({c: supports for c in values.columns}).loc[values.index]
+    # numbers in the CSV; the stars only beside them in Markdown and HTML
+    marks = {
+        (str(name), f"{outcome}: coef"): stars(float(values.at[name, f"{outcome}: p"]))
+        for name in values.index
+        for outcome in ("in work", "AAP and work")
+    }
     table = tables.Table(
         key="table_robustness",
         title="Robustness: the effect of IPS under other cleaning choices",
         values=values,
         support=support,
         decimals={"N": 0, "persons": 0},
+        marks=marks,
         note="Each row rebuilds the panel with dbt variables and fits the Table 8 model "
         "(SE clustered by centre, CRV1, t with G-1 df; wild cluster bootstrap, Webb, "
         "all 6^G weight vectors). * p<0.1, ** p<0.05, *** p<0.01.",
@@ -150,6 +160,7 @@ def save_table(table: Table, path: Path, delivery_sha256: str) -> None:
         "title": table.title,
         "note": table.note,
         "decimals": table.decimals,
+        "marks": [[row, column, mark] for (row, column), mark in table.marks.items()],
         "values": json.loads(table.values.to_json(orient="split")),
         "support": json.loads(table.support.to_json(orient="split")),
     }
@@ -181,5 +192,6 @@ def saved_table(out: Path, delivery_sha256: str) -> Table | None:
         values=frame("values"),
         support=frame("support"),
         decimals=document["decimals"],
+        marks={(row, column): mark for row, column, mark in document.get("marks", [])},
         note=document["note"],
     )
