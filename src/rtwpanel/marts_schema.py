@@ -18,6 +18,7 @@ BINARY_STATUSES = (
     "in_education_oct",
     "in_education_course",
     "aap_and_employed",
+    "work_participation",
 )
 
 # Specialist health-care use per month: contact counts and inpatient days.
@@ -32,6 +33,8 @@ NPR_MEASURES = (
 # The participant's attributes repeated on every row of marts.fct_person_month.
 PARTICIPANT_ATTRIBUTES = (
     "arm",
+    "is_treated",
+    "cluster_id",
     "is_ips",
     "centre_id",
     "female",
@@ -55,6 +58,9 @@ FCT_PERSON_MONTH_COLUMNS = (
     "n_jobs_stipulated",
     "sick_listed",
     "sick_listed_source",
+    "sick_leave_grade",
+    "sick_leave_days",
+    "sick_leave_full_days",
     "on_aap",
     "on_disability",
     "on_unemployment_benefit",
@@ -64,6 +70,7 @@ FCT_PERSON_MONTH_COLUMNS = (
     "in_education_course",
     *NPR_MEASURES,
     "aap_and_employed",
+    "work_participation",
 )
 
 # The text columns of marts.fct_person_month; every other column is numeric.
@@ -72,7 +79,32 @@ FCT_PERSON_MONTH_TEXT_COLUMNS = (
     "month",
     "period",
     "arm",
+    "cluster_id",
     "diagnosis_group",
     "education_level",
     "sick_listed_source",
+)
+
+# Every column of marts.dim_participant, in the contract's order: the variables a
+# study's subgroup rules may name.
+DIM_PARTICIPANT_COLUMNS = (
+    "person_id",
+    "arm",
+    "is_treated",
+    "cluster_id",
+    "is_ips",
+    "centre_id",
+    "sex",
+    "female",
+    "birth_year",
+    "age_at_randomisation",
+    "born_in_norway",
+    "diagnosis_group",
+    "education_level",
+    "income_2013_nok",
+    "income_2013_g",
+    "months_out_of_work",
+    "randomised_date",
+    "has_register_data",
+    "excluded_reason",
 )

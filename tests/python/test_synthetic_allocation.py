@@ -1,4 +1,4 @@
-"""The allocation schedule is data: the generator and the analysis read one file."""
+"""The allocation schedule is data: the generator and the analysis read the study file."""
 
 from __future__ import annotations
 
@@ -8,13 +8,15 @@ import numpy as np
 import pytest
 
 from rtwpanel.errors import RtwError
+from rtwpanel.paths import PROJECT_DIR
+from rtwpanel.study import load_study
 from rtwpanel.synthetic import cohort
 from rtwpanel.synthetic.allocation import phase_of, read_schedule
 
 
 def test_the_trial_schedule_gives_the_reference_counts() -> None:
     schedule = read_schedule()
-    assert [(p.ips, p.tau) for p in schedule] == [(2, 1), (1, 1)]
+    assert [(p.treated, p.control) for p in schedule] == [(2, 1), (1, 1)]
     assert (cohort.TRIAL_EARLY, cohort.TRIAL_LATE) == ((96, 48), (133, 133))
 
 
@@ -24,10 +26,11 @@ def test_phase_of_a_date() -> None:
     assert phase_of(dates, schedule).tolist() == [0, 0, 1, 1]
 
 
-def test_a_malformed_row_is_named_without_its_value(tmp_path: Path) -> None:
-    path = tmp_path / "schedule.csv"
-    path.write_text("from_date,ips,tau,description\n2013-10-01,2,1,a\n2014-02-01,one,1,b\n")
+def test_a_malformed_phase_is_named_by_its_key(tmp_path: Path) -> None:
+    text = (PROJECT_DIR / "studies" / "ips.yml").read_text(encoding="utf-8")
+    path = tmp_path / "ips.yml"
+    path.write_text(text.replace("treated: 1, control: 1", "treated: one, control: 1"))
     with pytest.raises(RtwError) as caught:
-        read_schedule(path)
+        read_schedule(load_study(path))
     message = str(caught.value)
-    assert "line 3" in message and "column ips" in message and "one" not in message
+    assert "allocation.1.treated" in message and str(path) in message

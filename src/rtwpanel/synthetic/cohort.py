@@ -13,21 +13,21 @@ CENTRE_NAMES = ("Oslo", "Vestfold", "Hordaland", "Oppland", "Akershus", "Hedmark
 # persons included per centre in trial mode (person-months after inclusion of the
 # published models divided by the mean follow-up of 24.6 months)
 TRIAL_CENTRE_SIZES = (60, 104, 88, 30, 53, 75)
-SCHEDULE = read_schedule()  # 2:1 IPS:TAU, then 1:1 (seeds/ref_allocation_schedule.csv)
+SCHEDULE = read_schedule()  # 2:1 IPS:TAU, then 1:1 (studies/ips.yml)
 RANDOMISATION_START = SCHEDULE[0].start
 RATIO_CHANGE = SCHEDULE[1].start
 RANDOMISATION_END = cal.day("2014-10-31")
 TRIAL_PHASE_PERSONS = (144, 266)  # randomised in each phase in the reference trial
 
 
-def _allocated(persons: int, share_ips: float) -> tuple[int, int]:
-    ips = round(persons * share_ips)
+def _allocated(persons: int, share_treated: float) -> tuple[int, int]:
+    ips = round(persons * share_treated)
     return ips, persons - ips
 
 
 # IPS, TAU of each phase: 96/48 and 133/133
 TRIAL_EARLY, TRIAL_LATE = (
-    _allocated(n, phase.share_ips) for n, phase in zip(TRIAL_PHASE_PERSONS, SCHEDULE, strict=True)
+    _allocated(n, phase.share_treated) for n, phase in zip(TRIAL_PHASE_PERSONS, SCHEDULE, strict=True)
 )
 TRIAL_DEATHS = 2
 DIAGNOSIS_CODES = ("severe", "moderate", "")
@@ -84,7 +84,7 @@ def _population_design(
         rng.integers(RANDOMISATION_START, RATIO_CHANGE, n),
         rng.integers(RATIO_CHANGE, RANDOMISATION_END + 1, n),
     )
-    is_ips = rng.random(n) < np.where(early, SCHEDULE[0].share_ips, SCHEDULE[1].share_ips)
+    is_ips = rng.random(n) < np.where(early, SCHEDULE[0].share_treated, SCHEDULE[1].share_treated)
     return centre, is_ips, dates
 
 

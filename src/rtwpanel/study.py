@@ -1,0 +1,330 @@
+"""A study is a file: `studies/<name>.yml`, read and checked here.
+
+The warehouse reads the same file through the engine (macro `study`), the
+evaluation and the generator through `load_study`. A study file that does not
+follow the rules below is refused with a message naming the file and the key.
+docs/studies.md describes every key.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from rtwpanel.errors import RtwError
+from rtwpanel.paths import PROJECT_DIR
+
+STUDIES_DIR = PROJECT_DIR / "studies"
+DEFAULT_STUDY = "ips"
+DESIGNS = ("rct",)
+OPERATORS = ("==", "!=", "<", "<=", ">", ">=")
+NAME = re.compile(r"^[a-z][a-z0-9_-]*$")
+CODE = re.compile(r"^[A-Za-z0-9_-]+$")  # codes are pasted into SQL lists: no quotes
+
+
+@dataclass(frozen=True)
+class Arm:
+    code: str  # the value of participants.csv's arm
+    name: str  # the arm in tables and figures
+    description: str
+
+
+@dataclass(frozen=True)
+class Phase:
+    """One allocation phase: the ratio treated : control from `start` on."""
+
+    start: dt.date
+    treated: int
+    control: int
+    note: str = ""
+
+    @property
+    def share_treated(self) -> float:
+        return self.treated / (self.treated + self.control)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    column: str  # a 0/1 status of marts.fct_person_month
+    name: str
+
+
+@dataclass(frozen=True)
+class Rule:
+    variable: str  # a column of marts.dim_participant
+    op: str
+    value: float | str
+
+
+@dataclass(frozen=True)
+class Subgroup:
+    name: str
+    label: str
+    rules: tuple[Rule, ...]
+
+
+@dataclass(frozen=True)
+class Study:
+    name: str
+    title: str
+    design: str
+    description: str
+    treated: Arm
+    control: Arm
+    cluster_meaning: str
+    cluster_codes: tuple[str, ...]
+    cluster_is_stratum: bool
+    allocation: tuple[Phase, ...]
+    inclusion: tuple[dt.date, dt.date]
+    primary_outcome: str
+    outcomes: tuple[Outcome, ...]
+    horizons: tuple[int, ...]
+    subgroups: tuple[Subgroup, ...]
+    early_before: dt.date | None
+    cost_benefit: dict[str, float] | None
+    published: dict[str, dict[str, float]]
+    path: Path
+    sha256: str
+
+    @property
+    def arms(self) -> tuple[Arm, Arm]:
+        """(control, treated): the order of the tables' columns."""
+        return (self.control, self.treated)
+
+    def outcome_name(self, column: str) -> str:
+        for outcome in self.outcomes:
+            if outcome.column == column:
+                return outcome.name
+        return column.replace("_", " ")
+
+
+def study_path(name: str | Path) -> Path:
+    """`studies/<name>.yml`, or the path itself when given a file."""
+    text = str(name)
+    if text.endswith((".yml", ".yaml")) or "/" in text:
+        return Path(text)
+    return STUDIES_DIR / f"{text}.yml"
+
+
+def available_studies() -> list[str]:
+    return sorted(path.stem for path in STUDIES_DIR.glob("*.yml"))
+
+
+def load_study(name: str | Path = DEFAULT_STUDY) -> Study:
+    """The study file, checked; RtwError naming the file and key when it is not sound."""
+    import yaml
+
+    path = study_path(name)
+    if not path.is_file():
+        known = ", ".join(available_studies()) or "none"
+        raise RtwError(f"study {name!s}: no file {path} (studies here: {known})")
+    data = path.read_bytes()
+    try:
+        document = yaml.safe_load(data.decode("utf-8"))
+    except (UnicodeDecodeError, yaml.YAMLError) as exc:
+        where = getattr(exc, "problem_mark", None)
+        line = f" at line {where.line + 1}" if where is not None else ""
+        raise RtwError(f"{path}: not readable as UTF-8 YAML{line}") from None
+    reader = _Reader(path, document)
+    study = reader.study(hashlib.sha256(data).hexdigest())
+    if study.name != path.stem:
+        raise RtwError(f"{path}: key name is {study.name!r}, the file is named {path.stem!r}")
+    return study
+
+
+class _Reader:
+    """Typed access to the parsed file; every refusal names the key."""
+
+    def __init__(self, path: Path, document: Any) -> None:
+        self.path = path
+        if not isinstance(document, dict):
+            self.fail("", "the file must be a mapping of keys")
+        self.document = document
+
+    def fail(self, key: str, problem: str) -> None:
+        where = f"key {key}: " if key else ""
+        raise RtwError(f"{self.path}: {where}{problem}")
+
+    def get(self, key: str, required: bool = True) -> Any:
+        node: Any = self.document
+        for part in key.split("."):
+            if isinstance(node, list):
+                node = node[int(part)]
+            elif not isinstance(node, dict) or part not in node or node[part] is None:
+                if required:
+                    self.fail(key, "is missing")
+                return None
+            else:
+                node = node[part]
+        return node
+
+    def text(self, key: str, required: bool = True, pattern: re.Pattern | None = None) -> str:
+        value = self.get(key, required)
+        if value is None:
+            return ""
+        if isinstance(value, bool) or not isinstance(value, str | int | float):
+            self.fail(key, "must be text")
+        value = str(value).strip()
+        if required and not value:
+            self.fail(key, "is empty")
+        if pattern is not None and not pattern.match(value):
+            self.fail(key, f"must match {pattern.pattern}")
+        return value
+
+    def date(self, key: str, required: bool = True) -> dt.date | None:
+        value = self.get(key, required)
+        if value is None:
+            return None
+        if isinstance(value, dt.date):
+            return value
+        try:
+            return dt.date.fromisoformat(str(value))
+        except ValueError:
+            self.fail(key, "must be a date YYYY-MM-DD")
+        raise AssertionError  # unreachable
+
+    def integer(self, key: str, minimum: int = 0) -> int:
+        value = self.get(key)
+        if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+            self.fail(key, f"must be a whole number of at least {minimum}")
+        return value
+
+    def items(self, key: str, required: bool = True) -> list:
+        value = self.get(key, required)
+        if value is None:
+            return []
+        if not isinstance(value, list) or (required and not value):
+            self.fail(key, "must be a list with at least one item")
+        return value
+
+    def arm(self, key: str) -> Arm:
+        return Arm(
+            code=self.text(f"{key}.code", pattern=CODE),
+            name=self.text(f"{key}.name"),
+            description=self.text(f"{key}.description", required=False),
+        )
+
+    def study(self, sha256: str) -> Study:
+        design = self.text("design")
+        if design not in DESIGNS:
+            self.fail("design", f"must be one of {', '.join(DESIGNS)}")
+        treated, control = self.arm("arms.treated"), self.arm("arms.control")
+        if treated.code == control.code:
+            self.fail("arms", "treated and control must have different codes")
+        codes = tuple(
+            self.text(f"cluster.codes.{i}", pattern=CODE)
+            for i in range(len(self.items("cluster.codes")))
+        )
+        if len(set(codes)) != len(codes):
+            self.fail("cluster.codes", "a code is listed twice")
+        stratum = self.get("cluster.stratum")
+        if not isinstance(stratum, bool):
+            self.fail("cluster.stratum", "must be true or false")
+        study = Study(
+            name=self.text("name", pattern=NAME),
+            title=self.text("title"),
+            design=design,
+            description=" ".join(self.text("description", required=False).split()),
+            treated=treated,
+            control=control,
+            cluster_meaning=self.text("cluster.meaning"),
+            cluster_codes=codes,
+            cluster_is_stratum=stratum,
+            allocation=self.allocation(),
+            inclusion=self.inclusion(),
+            primary_outcome=self.text("primary_outcome"),
+            outcomes=self.outcomes(),
+            horizons=tuple(
+                self.integer(f"horizons.{i}", minimum=1) for i in range(len(self.items("horizons")))
+            ),
+            subgroups=self.subgroups(),
+            early_before=self.date("early_before", required=False),
+            cost_benefit=self.numbers("cost_benefit"),
+            published=self.published(),
+            path=self.path,
+            sha256=sha256,
+        )
+        if study.primary_outcome not in {o.column for o in study.outcomes}:
+            self.fail("primary_outcome", "must be one of the outcomes' columns")
+        return study
+
+    def allocation(self) -> tuple[Phase, ...]:
+        phases = []
+        for i in range(len(self.items("allocation"))):
+            key = f"allocation.{i}"
+            phase = Phase(
+                start=self.date(f"{key}.from"),
+                treated=self.integer(f"{key}.treated"),
+                control=self.integer(f"{key}.control"),
+                note=self.text(f"{key}.note", required=False),
+            )
+            if phase.treated + phase.control == 0:
+                self.fail(key, "treated and control are both zero")
+            if phases and phase.start <= phases[-1].start:
+                self.fail(f"{key}.from", "must be later than the phase before")
+            phases.append(phase)
+        return tuple(phases)
+
+    def inclusion(self) -> tuple[dt.date, dt.date]:
+        first, last = self.date("inclusion.from"), self.date("inclusion.to")
+        if last < first:
+            self.fail("inclusion.to", "is before inclusion.from")
+        if self.date("allocation.0.from") > first:
+            self.fail("allocation.0.from", "must be on or before inclusion.from")
+        return first, last
+
+    def outcomes(self) -> tuple[Outcome, ...]:
+        from rtwpanel.marts_schema import BINARY_STATUSES
+
+        outcomes = []
+        for i in range(len(self.items("outcomes"))):
+            column = self.text(f"outcomes.{i}.column")
+            if column not in BINARY_STATUSES:
+                self.fail(f"outcomes.{i}.column", f"must be a 0/1 status of the panel ({column})")
+            outcomes.append(Outcome(column, self.text(f"outcomes.{i}.name")))
+        return tuple(outcomes)
+
+    def subgroups(self) -> tuple[Subgroup, ...]:
+        from rtwpanel.marts_schema import DIM_PARTICIPANT_COLUMNS
+
+        groups = []
+        for i in range(len(self.items("subgroups", required=False))):
+            key = f"subgroups.{i}"
+            rules = []
+            for j in range(len(self.items(f"{key}.rules"))):
+                rule_key = f"{key}.rules.{j}"
+                variable = self.text(f"{rule_key}.variable")
+                if variable not in DIM_PARTICIPANT_COLUMNS:
+                    self.fail(f"{rule_key}.variable", "must be a column of marts.dim_participant")
+                op = self.text(f"{rule_key}.op")
+                if op not in OPERATORS:
+                    self.fail(f"{rule_key}.op", f"must be one of {' '.join(OPERATORS)}")
+                value = self.get(f"{rule_key}.value")
+                if isinstance(value, bool) or not isinstance(value, str | int | float):
+                    self.fail(f"{rule_key}.value", "must be a number or text")
+                rules.append(Rule(variable, op, value))
+            groups.append(
+                Subgroup(self.text(f"{key}.name", pattern=NAME), self.text(f"{key}.label"), tuple(rules))
+            )
+        return tuple(groups)
+
+    def numbers(self, key: str) -> dict[str, float] | None:
+        value = self.get(key, required=False)
+        if value is None:
+            return None
+        if not isinstance(value, dict):
+            self.fail(key, "must be a mapping of names to numbers")
+        for name, number in value.items():
+            if isinstance(number, bool) or not isinstance(number, int | float):
+                self.fail(f"{key}.{name}", "must be a number")
+        return {str(name): float(number) for name, number in value.items()}
+
+    def published(self) -> dict[str, dict[str, float]]:
+        value = self.get("published", required=False) or {}
+        if not isinstance(value, dict):
+            self.fail("published", "must be a mapping")
+        return {str(name): self.numbers(f"published.{name}") or {} for name in value}
