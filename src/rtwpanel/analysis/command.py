@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from rtwpanel.options import add_db, add_out, add_threshold, small_cell_threshold
+from rtwpanel.options import add_db, add_out, add_study, add_threshold, small_cell_threshold
 
 DEFAULT_SEED = 20131001  # randomisation inference and the wild bootstrap
 # kept equal to randomisation_inference.DEFAULT_PERMUTATIONS (not imported: --help stays fast)
@@ -15,6 +15,7 @@ DEFAULT_PERMUTATIONS = 19_999
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_db(parser)
     add_out(parser)
+    add_study(parser)
     parser.add_argument(
         "--raw-dir",
         type=Path,
@@ -51,22 +52,27 @@ def analyse(
     wild_bootstrap: bool = True,
     seed: int = DEFAULT_SEED,
     cost_per_programme_month: float | None = None,
+    study: str | Path = "ips",
 ) -> int:
-    """Tables, figures and report from the marts of `database` into `out`."""
+    """Tables, figures and report from the marts of `database` into `out`, for the
+    study named (or the study file at a path)."""
     from rtwpanel.analysis.evaluation import Options, run_evaluation
     from rtwpanel.analysis.tables_lpm import Settings
+    from rtwpanel.study import load_study
 
     options = Options(
         threshold=threshold,
         inference=Settings(wild_bootstrap=wild_bootstrap, permutations=permutations, seed=seed),
         raw_dir=raw_dir,
         cost_per_programme_month=cost_per_programme_month,
+        study=load_study(study),
     )
     outcome = run_evaluation(database, out, options)
     hidden = sum(table.n_hidden for table in outcome.tables)
     print(
-        f"analysis: {len(outcome.tables)} tables, {len(outcome.files)} files in {out} "
-        f"({hidden} cells hidden, {outcome.seconds:.1f} s)"
+        f"analysis ({options.study.name}): {len(outcome.tables)} tables, "
+        f"{len(outcome.files)} files in {out} ({hidden} cells hidden, "
+        f"{len(outcome.skipped)} tables not made, {outcome.seconds:.1f} s)"
     )
     return 0
 
@@ -83,4 +89,5 @@ def run(args: argparse.Namespace) -> int:
         wild_bootstrap=not args.no_wild_bootstrap,
         seed=args.seed,
         cost_per_programme_month=args.cost_per_programme_month,
+        study=args.study,
     )

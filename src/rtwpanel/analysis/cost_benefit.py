@@ -13,7 +13,8 @@ is linear in X, so X* has a closed form.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, replace
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, fields, replace
 
 import pandas as pd
 
@@ -155,3 +156,21 @@ def with_effect(p: Parameters, effect: float) -> Parameters:
 
 def parameters_table(p: Parameters) -> pd.DataFrame:
     return pd.DataFrame({"parameter": list(asdict(p)), "value": list(asdict(p).values())})
+
+
+def from_study(values: Mapping[str, float]) -> tuple[Parameters, CostSide]:
+    """The parameters and cost side of a study file's `cost_benefit` (every key of
+    Parameters and CostSide, none other)."""
+    from rtwpanel.errors import RtwError
+
+    wanted = {f.name for f in fields(Parameters)} | {f.name for f in fields(CostSide)}
+    unknown, missing = sorted(set(values) - wanted), sorted(wanted - set(values))
+    if unknown or missing:
+        raise RtwError(
+            "the study's cost_benefit must give exactly the keys "
+            f"{', '.join(sorted(wanted))} (unknown: {', '.join(unknown) or 'none'}; "
+            f"missing: {', '.join(missing) or 'none'})"
+        )
+    params = Parameters(**{f.name: float(values[f.name]) for f in fields(Parameters)})
+    cost = CostSide(**{f.name: float(values[f.name]) for f in fields(CostSide)})
+    return params, cost

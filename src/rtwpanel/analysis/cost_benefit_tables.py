@@ -14,34 +14,36 @@ from rtwpanel.analysis.cost_benefit import (
     with_effect,
 )
 from rtwpanel.analysis.table import Table
+from rtwpanel.analysis.trial import Trial, trial_of
 
 YEARS = (2, 3, 4, 5)
 
 
 def programme_months_difference(
-    after: pd.DataFrame, first: int = 1, last: int = 12
+    after: pd.DataFrame, first: int = 1, last: int = 12, trial: Trial | None = None
 ) -> tuple[float, float]:
-    """IPS minus TAU programme months per person in after months `first`..`last`,
-    and the persons it rests on (the smaller arm)."""
+    """Treated minus control (IPS minus TAU) programme months per person in after
+    months `first`..`last`, and the persons it rests on (the smaller arm)."""
+    control, treated = trial_of(trial).arm_codes
     rel = after["rel_month"]
     window = after.loc[(rel >= first) & (rel <= last) & after["in_programme"].notna()]
     per_person = window.groupby(["person_id", "arm"])["in_programme"].sum().reset_index()
     means = per_person.groupby("arm")["in_programme"].mean()
     counts = per_person.groupby("arm").size()
-    if not {"IPS", "TAU"} <= set(means.index):
+    if not {treated, control} <= set(means.index):
         return np.nan, 0.0
-    return float(means["IPS"] - means["TAU"]), float(counts.min())
+    return float(means[treated] - means[control]), float(counts.min())
 
 
 def programme_months_present_value(
-    after: pd.DataFrame, rate: float, years: int = 2
+    after: pd.DataFrame, rate: float, years: int = 2, trial: Trial | None = None
 ) -> tuple[float, float]:
     """The published programme-cost item in months: IPS minus TAU programme months per
     person in the first year and each year after (months 12t+1..12t+12), year t
     discounted by (1 + rate)^t; and the persons it rests on (the smallest arm of any year)."""
     total, persons = 0.0, np.inf
     for t in range(years):
-        months, support = programme_months_difference(after, 12 * t + 1, 12 * t + 12)
+        months, support = programme_months_difference(after, 12 * t + 1, 12 * t + 12, trial)
         total += months / (1 + rate) ** t
         persons = min(persons, support)
     return total, float(persons)
@@ -55,8 +57,14 @@ def table_21(
     after: pd.DataFrame,
     cost_per_programme_month: float | None,
     rate: float = Parameters().discount_rate,
+    published: CostSide | None = None,
+    trial: Trial | None = None,
 ) -> tuple[Table, float | None]:
-    published = CostSide()
+    """The study's cost side (IPS: the published one) and, given a cost per programme
+    month, the programme item computed from the marts."""
+    trial = trial_of(trial)
+    published = published or CostSide()
+    name = trial.treated.name
     values = pd.DataFrame(
         {
             "published": [
@@ -66,13 +74,13 @@ def table_21(
                 published.total_nok,
             ]
         },
-        index=["IPS operation, one year", "programme costs", "start-up", "total"],
+        index=[f"{name} operation, one year", "programme costs", "start-up", "total"],
     )
     support = _not_person_based(values)
     marts_total = None
-    note = "Kroner per IPS participant, 2014 kroner."
+    note = f"Kroner per {name} participant, 2014 kroner."
     if cost_per_programme_month is not None:
-        months, persons = programme_months_present_value(after, rate)
+        months, persons = programme_months_present_value(after, rate, trial=trial)
         programme = months * cost_per_programme_month
         marts_total = published.operation_nok + programme + published.start_up_nok
         values["from the marts"] = [
@@ -83,7 +91,7 @@ def table_21(
         ]
         support["from the marts"] = [np.nan, persons, np.nan, persons]
         note += (
-            " From the marts: IPS minus TAU programme months per person as a two-year "
+            f" From the marts: {trial.difference} programme months per person as a two-year "
             f"present value, months 1-12 plus months 13-24 discounted at r = {rate} "
             f"({months:.2f}; months 13-24 as far as a person is observed), times "
             f"{cost_per_programme_month:,.0f} kr per programme month."

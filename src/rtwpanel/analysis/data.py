@@ -11,6 +11,7 @@ import pandas as pd
 from rtwpanel.analysis.design import PHASE
 from rtwpanel.errors import RtwError
 from rtwpanel.marts_schema import FCT_PERSON_MONTH_COLUMNS, FCT_PERSON_MONTH_TEXT_COLUMNS
+from rtwpanel.study import DEFAULT_STUDY, Study
 from rtwpanel.synthetic.allocation import phase_of, read_schedule
 
 NUMERIC_FCT = tuple(c for c in FCT_PERSON_MONTH_COLUMNS if c not in FCT_PERSON_MONTH_TEXT_COLUMNS)
@@ -21,9 +22,22 @@ FCT_COLUMNS = tuple(
     for c in FCT_PERSON_MONTH_COLUMNS
     if c not in ("n_jobs", "max_stillingsprosent", "n_jobs_stipulated", "sick_listed_source")
 )
+# The study's columns (issue 18): a warehouse built before them lacks them; the
+# evaluation then takes the arm and cluster from `arm` and `centre_id`
+# (analysis.trial) and the statuses are unobserved.
+STUDY_COLUMNS = (
+    "is_treated",
+    "cluster_id",
+    "sick_leave_grade",
+    "sick_leave_days",
+    "sick_leave_full_days",
+    "work_participation",
+)
 NUMERIC_DIM = (
+    "is_treated",
     "is_ips",
     "centre_id",
+    "months_out_of_work",
     "female",
     "birth_year",
     "age_at_randomisation",
@@ -58,13 +72,17 @@ def load_marts(database: Path) -> Marts:
                 "where table_schema = 'marts' and table_name = 'fct_person_month'"
             ).fetchall()
         }
-        missing = [c for c in FCT_COLUMNS if c not in present]
+        missing = [c for c in FCT_COLUMNS if c not in present and c not in STUDY_COLUMNS]
         if missing:
             raise RtwError(f"marts.fct_person_month lacks columns: {', '.join(missing)}")
         # only the columns the evaluation uses: the panel can be large
+        columns = [c for c in FCT_COLUMNS if c in present]
         fct = con.execute(
-            f"select {', '.join(FCT_COLUMNS)} from marts.fct_person_month order by person_id, month"
+            f"select {', '.join(columns)} from marts.fct_person_month order by person_id, month"
         ).fetch_df()
+        for column in STUDY_COLUMNS:
+            if column not in fct.columns and column not in ("is_treated", "cluster_id"):
+                fct[column] = np.nan
         dim = con.execute("select * from marts.dim_participant order by person_id").fetch_df()
     except duckdb.Error as exc:
         raise RtwError(f"{database} lacks the marts the analysis reads: {exc}") from exc
@@ -79,16 +97,27 @@ def _numeric(frame: pd.DataFrame, columns: tuple[str, ...]) -> pd.DataFrame:
     for column in columns:
         if column in frame.columns:
             frame[column] = pd.to_numeric(frame[column], errors="coerce").astype(np.float64)
-    for column in ("arm", "period", "diagnosis_group", "education_level", "person_id"):
+    for column in (
+        "arm",
+        "cluster_id",
+        "period",
+        "diagnosis_group",
+        "education_level",
+        "person_id",
+    ):
         if column in frame.columns:
             frame[column] = frame[column].astype(object).where(frame[column].notna(), None)
     return frame
 
 
-def with_allocation_phase(fct: pd.DataFrame, dim: pd.DataFrame) -> pd.DataFrame:
-    """The panel with each person's allocation phase (0, 1, ... as in the schedule)."""
+def with_allocation_phase(
+    fct: pd.DataFrame, dim: pd.DataFrame, study: Study | str = DEFAULT_STUDY
+) -> pd.DataFrame:
+    """The panel with each person's allocation phase (0, 1, ... as in the study's schedule)."""
     randomised = pd.to_datetime(dim["randomised_date"]).to_numpy().astype("datetime64[D]")
-    phases = pd.Series(phase_of(randomised, read_schedule()), index=dim["person_id"].to_numpy())
+    phases = pd.Series(
+        phase_of(randomised, read_schedule(study)), index=dim["person_id"].to_numpy()
+    )
     return fct.assign(**{PHASE: fct["person_id"].map(phases).to_numpy()})
 
 

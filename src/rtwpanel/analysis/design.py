@@ -9,9 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
+
+if TYPE_CHECKING:
+    from rtwpanel.analysis.trial import Trial
 
 EDUCATION_LEVELS = ("grunnskole", "vgs_grunn", "vgs_fullfort", "hoyere")
 PHASE = "allocation_phase"  # added to the panel by data.with_allocation_phase
@@ -19,7 +23,11 @@ PHASE = "allocation_phase"  # added to the panel by data.with_allocation_phase
 
 @dataclass(frozen=True)
 class Design:
-    """One regression: outcome, regressors and the ids needed for inference."""
+    """One regression: outcome, regressors and the ids needed for inference.
+
+    `centre` holds each row's cluster (the study's cluster codes factorised) and
+    `is_ips` each row's 0/1 treated arm, whatever the study calls them.
+    """
 
     outcome: str
     y: np.ndarray
@@ -38,7 +46,7 @@ class Design:
         return self.names.index(name)
 
     def persons_by_arm(self) -> tuple[int, int]:
-        """Distinct persons in the sample: (TAU, IPS)."""
+        """Distinct persons in the sample: (control, treated)."""
         frame = pd.DataFrame({"person": self.person, "ips": self.is_ips})
         persons = frame.drop_duplicates("person")
         n_ips = int(persons["ips"].sum())
@@ -57,13 +65,20 @@ class Design:
         return min(counts) if len(counts) >= 2 else 0
 
 
-def dummies(values: pd.Series, prefix: str, base: object | None = None) -> pd.DataFrame:
-    """0/1 columns for each level present except the base (default: the lowest)."""
+def dummies(
+    values: pd.Series,
+    prefix: str,
+    base: object | None = None,
+    names: dict[int, str] | None = None,
+) -> pd.DataFrame:
+    """0/1 columns for each level present except the base (default: the lowest);
+    `names` gives a level's name in the column label (default: the level)."""
     levels = sorted(values.dropna().unique().tolist())
     if base is None and levels:
         base = levels[0]
+    label = names or {}
     columns = {
-        f"{prefix}_{level}": (values == level).astype(float).to_numpy()
+        f"{prefix}_{label.get(level, level)}": (values == level).astype(float).to_numpy()
         for level in levels
         if level != base
     }
@@ -73,18 +88,27 @@ def dummies(values: pd.Series, prefix: str, base: object | None = None) -> pd.Da
 def lpm_design(
     frame: pd.DataFrame,
     outcome: str,
-    treatment: Sequence[str] = ("is_ips",),
+    treatment: Sequence[str] | None = None,
     extra: pd.DataFrame | None = None,
     centre_dummies: bool = True,
     education: bool = False,
     phase_dummies: bool = False,
+    trial: Trial | None = None,
 ) -> Design:
-    """Outcome on treatment terms, age, female, year, calendar-month and centre dummies
+    """Outcome on treatment terms, age, female, year, calendar-month and cluster dummies
     (and allocation-phase dummies when asked).
 
+    The treatment term is the study's (`is_ips` for IPS) unless `treatment` names
+    others; cluster dummies are named by the study's cluster codes (`centre_2`).
     Rows where the outcome (or a regressor) is NULL drop out, so N differs by
     outcome, as in the reference tables.
     """
+    from rtwpanel.analysis.trial import CLUSTER, trial_of
+
+    trial = trial_of(trial)
+    frame = trial.prepare(frame)
+    if treatment is None:
+        treatment = (trial.term,)
     needed = [outcome, "age_at_randomisation", "female", "year", "calendar_month"]
     keep = frame[needed].notna().all(axis=1)
     if education:
@@ -98,7 +122,8 @@ def lpm_design(
     parts.append(dummies(data["year"].astype(int), "year"))
     parts.append(dummies(data["calendar_month"].astype(int), "month"))
     if centre_dummies:
-        parts.append(dummies(data["centre_id"].astype(int), "centre"))
+        names = trial.cluster_names(data)
+        parts.append(dummies(data[CLUSTER].astype(int), trial.cluster_prefix, names=names))
     if education:
         parts.append(dummies(data["education_level"], "edu", base="grunnskole"))
     phase = data[PHASE].astype(int).to_numpy() if PHASE in data.columns else None
@@ -111,9 +136,9 @@ def lpm_design(
         y=data[outcome].astype(float).to_numpy(),
         X=X.to_numpy(dtype=float),
         names=tuple(X.columns),
-        centre=data["centre_id"].astype(int).to_numpy(),
+        centre=data[CLUSTER].astype(int).to_numpy(),
         person=data["person_id"].astype(str).to_numpy(),
-        is_ips=data["is_ips"].astype(int).to_numpy(),
+        is_ips=data[trial.term].astype(int).to_numpy(),
         phase=phase,
     )
 

@@ -120,13 +120,15 @@ class EstimateRows:
         )
 
 
-def shown_terms(names: Iterable[str], first: Iterable[str]) -> list[str]:
+def shown_terms(
+    names: Iterable[str], first: Iterable[str], cluster_prefix: str = "centre_"
+) -> list[str]:
     """The coefficient rows as published: the effect terms first, then age, female,
-    year, education, centre and phase dummies, the constant last (calendar months
-    are in every model but not shown)."""
+    year, education, cluster (IPS: centre) and phase dummies, the constant last
+    (calendar months are in every model but not shown)."""
     names = list(names)
     order = [*first, "age_at_randomisation", "female"]
-    for prefix in ("year_", "edu_", "centre_", "phase_"):
+    for prefix in ("year_", "edu_", cluster_prefix, "phase_"):
         order += [n for n in names if n.startswith(prefix)]
     order.append("const")
     return [n for n in dict.fromkeys(order) if n in names]
@@ -139,13 +141,15 @@ def coefficient_table(
     first: Iterable[str],
     note: str,
     supports: Mapping[str, float] | None = None,
+    cluster_prefix: str = "centre_",
 ) -> Table:
     """Terms as rows, one coefficient and one SE column per model, then N, R2, clusters."""
     first = list(first)
     terms: list[str] = []
     for fit in fits.values():
-        terms += [t for t in shown_terms(fit.design.names, first) if t not in terms]
-    terms = shown_terms(terms, first)
+        shown = shown_terms(fit.design.names, first, cluster_prefix)
+        terms += [t for t in shown if t not in terms]
+    terms = shown_terms(terms, first, cluster_prefix)
     values: dict[str, dict[str, float]] = {}
     support: dict[str, dict[str, float]] = {}
     marks: dict[Cell, str] = {}

@@ -15,16 +15,19 @@ from rtwpanel.analysis import (
     tables_lpm,
 )
 from rtwpanel.analysis.build_info import describe_build, find_build_info
-from rtwpanel.analysis.cost_benefit import CostSide, Parameters
+from rtwpanel.analysis.cost_benefit import Parameters, from_study
 from rtwpanel.analysis.data import after_months, load_marts, with_allocation_phase
 from rtwpanel.analysis.gate_section import load_gate_summary
 from rtwpanel.analysis.monte_carlo_section import monte_carlo_markdown
 from rtwpanel.analysis.recovery import read_effects, recovery_table
+from rtwpanel.analysis.recovery_rct import published_table, read_planted_rct, recovery_rct_table
 from rtwpanel.analysis.report import FigureOutput, write_numbers, write_report, write_table
 from rtwpanel.analysis.robustness import saved_table
 from rtwpanel.analysis.suppression import DEFAULT_THRESHOLD, Published, publish
 from rtwpanel.analysis.table import Table
+from rtwpanel.analysis.trial import trial_of
 from rtwpanel.privacy import SMALL_CELL_THRESHOLD
+from rtwpanel.study import DEFAULT_STUDY, Study, load_study
 
 
 @dataclass(frozen=True)
@@ -33,7 +36,8 @@ class Options:
     inference: tables_lpm.Settings = field(default_factory=tables_lpm.Settings)
     raw_dir: Path | None = None  # the delivery, for truth/effects.json
     cost_per_programme_month: float | None = None
-    cost_benefit: Parameters = field(default_factory=Parameters)
+    cost_benefit: Parameters | None = None  # None: the study's cost_benefit
+    study: Study | None = None  # None: the default study (ips)
 
 
 @dataclass
@@ -41,58 +45,93 @@ class Outcome:
     files: list[Path]
     tables: list[Published]
     seconds: float
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (table, why)
 
 
 def run_evaluation(database: Path, out: Path, options: Options) -> Outcome:
     started = time.monotonic()
+    trial = trial_of(options.study or load_study(DEFAULT_STUDY))
+    study = trial.study
     marts = load_marts(database)
     out.mkdir(parents=True, exist_ok=True)
-    after = after_months(with_allocation_phase(marts.fct, marts.dim))
+    fct = trial.prepare(marts.fct)
+    after = trial.prepare(after_months(with_allocation_phase(fct, marts.dim, study)))
+    skipped: list[tuple[str, str]] = []
 
-    table_8, estimates = tables_lpm.table_08(after, options.inference)
+    table_8, estimates = tables_lpm.table_08(after, options.inference, trial)
     tables: list[Table] = [
-        tables_descriptive.table_05(marts.dim),
-        tables_descriptive.table_06(marts.fct),
-        tables_descriptive.table_07(marts.fct),
+        tables_descriptive.table_05(marts.dim, trial),
+        tables_descriptive.table_06(fct, trial),
+        tables_descriptive.table_07(fct, trial),
         table_8,
-        tables_lpm.table_08_coefficients(after),
-        *tables_lpm.table_09(after),
-        tables_lpm.table_10(after),
-        *tables_lpm.table_11(after),
-        *tables_lpm.table_12(after),
-        tables_lpm.table_13(after),
-        tables_lpm.table_14(after, marts.dim),
-        *tables_lpm.table_15(after),
+        tables_lpm.table_08_coefficients(after, trial),
+        *tables_lpm.table_09(after, trial),
     ]
-    table_21, marts_cost = cost_benefit_tables.table_21(
-        after, options.cost_per_programme_month, options.cost_benefit.discount_rate
-    )
-    cost = CostSide().total_nok
+    if study.subgroups:
+        tables.append(tables_lpm.table_10(after, marts.dim, trial))
+    else:
+        skipped.append(("Table 10", f"the study ({study.path.name}) names no subgroups"))
     tables += [
-        table_21,
-        cost_benefit_tables.table_22(options.cost_benefit, cost),
-        cost_benefit_tables.table_23(
-            options.cost_benefit, cost, estimates.get("employed"), marts_cost
-        ),
+        *tables_lpm.table_11(after, trial),
+        *tables_lpm.table_12(after, trial),
+        tables_lpm.table_13(after, trial=trial),
     ]
+    if study.early_before is not None:
+        tables.append(tables_lpm.table_14(after, marts.dim, trial))
+    else:
+        skipped.append(("Table 14", f"the study ({study.path.name}) has no early_before date"))
+    if tables_lpm.npr_observed(after):
+        tables += tables_lpm.table_15(after, trial)
+    else:
+        skipped.append(("Table 15", "the warehouse has no NPR month (every NPR measure is NULL)"))
+    if study.cost_benefit is not None:
+        params, cost_side = from_study(study.cost_benefit)
+        params = options.cost_benefit or params
+        table_21, marts_cost = cost_benefit_tables.table_21(
+            after, options.cost_per_programme_month, params.discount_rate, cost_side, trial
+        )
+        cost = cost_side.total_nok
+        tables += [
+            table_21,
+            cost_benefit_tables.table_22(params, cost),
+            cost_benefit_tables.table_23(params, cost, estimates.get(trial.primary), marts_cost),
+        ]
+    else:
+        skipped.append(
+            (
+                "Tables 21-23",
+                f"the study ({study.path.name}) has no cost_benefit: no cost side and "
+                "no parameters for the critical wage",
+            )
+        )
     build = find_build_info(database)
     raw_dir = options.raw_dir or (Path(build.raw_dir) if build else None)
     recovery_note = "delivery unknown (pass --raw-dir with a synthetic delivery)"
     if raw_dir is not None:
         leaves = read_effects(raw_dir)
-        if leaves:
+        planted_rct = read_planted_rct(raw_dir)
+        if planted_rct is not None and study.name != DEFAULT_STUDY:
+            tables.append(recovery_rct_table(fct, marts.dim, planted_rct, trial))
+            recovery_note = str(Path(raw_dir) / "truth" / "effects.json")
+        elif leaves and study.name == DEFAULT_STUDY:
             tables.append(recovery_table(after, estimates, leaves))
             recovery_note = str(Path(raw_dir) / "truth" / "effects.json")
+        elif leaves:
+            recovery_note = (
+                f"none: {raw_dir}/truth/effects.json has no planted_rct for study {study.name}"
+            )
         else:
             recovery_note = f"none: {raw_dir} has no readable truth/effects.json"
+    if study.published:
+        tables.append(published_table(fct, marts.dim, trial))
 
     # The robustness table, when `rtwpanel robustness` ran on this delivery.
     robustness_table = saved_table(out, build.delivery_sha256) if build else None
     if robustness_table is not None:
         tables.append(robustness_table)
 
-    figure_data = figures.employment_by_rel_month(marts.fct)
-    event_data = event_study.employment_event_study(marts.fct)
+    figure_data = figures.employment_by_rel_month(fct, trial)
+    event_data = event_study.employment_event_study(fct, trial)
     tables += [figure_data, event_data]
     published = [publish(table, options.threshold) for table in tables]
     files: list[Path] = []
@@ -103,28 +142,35 @@ def run_evaluation(database: Path, out: Path, options: Options) -> Outcome:
 
     figure_outputs = []
     few = f"Shaded: months whose smaller arm has fewer than {figures.FEW} persons."
+    what = trial.primary_name
+    share = f"share {what}" if what.startswith("in ") else f"share in {what}"
     for key, caption, draw, data in (
         (
             "figure_09",
-            "Figure 9. Share in work by month relative to randomisation, by arm. "
-            f"Points resting on fewer than {options.threshold} persons are not drawn. {few}",
+            f"Figure 9. {share[0].upper()}{share[1:]} by month relative to randomisation, by "
+            f"arm. Points resting on fewer than {options.threshold} persons are not drawn. "
+            f"{few}",
             figures.draw_figure_9,
             figure_data,
         ),
         (
             "figure_09b_event_study",
-            "Figure 9b. Event study: IPS - TAU difference in the share in work by month "
+            f"Figure 9b. Event study: {trial.difference} difference in the {share} by month "
             "relative to randomisation, against the 12 months before it (difference in "
             f"differences), with person-clustered 95 % intervals. {few}",
             figures.draw_event_study,
             event_data,
         ),
     ):
-        png, svg = draw(data, options.threshold, out)
+        png, svg = draw(data, options.threshold, out, trial)
         figure_outputs.append(FigureOutput(key, caption, png, svg))
         files += [png, svg]
 
     header = {
+        "study": f"{study.name} ({study.path.name}, sha256 {study.sha256[:12]})",
+        "arms": "; ".join(
+            f"{arm.name}: {arm.description or arm.code}" for arm in (study.treated, study.control)
+        ),
         **describe_build(build),
         "warehouse": str(database),
         "warehouse written": time.strftime(
@@ -144,5 +190,10 @@ def run_evaluation(database: Path, out: Path, options: Options) -> Outcome:
         "recovery check": recovery_note,
     }
     gates = load_gate_summary(database)
-    files += write_report(out, header, published, figure_outputs, monte_carlo_markdown(), gates)
-    return Outcome(files=files, tables=published, seconds=time.monotonic() - started)
+    monte_carlo = monte_carlo_markdown() if study.name == DEFAULT_STUDY else ""
+    files += write_report(
+        out, header, published, figure_outputs, monte_carlo, gates, trial, skipped
+    )
+    return Outcome(
+        files=files, tables=published, seconds=time.monotonic() - started, skipped=skipped
+    )

@@ -1,4 +1,5 @@
-"""Figure 9 (share in work by arm) and Figure 9b (the event study).
+"""Figure 9 (share in the primary outcome by arm; IPS: in work) and Figure 9b
+(the event study).
 
 The points come from a `Table` that passes the same suppression as every
 table: a hidden point is neither drawn nor printed (its row in the figure's
@@ -15,9 +16,10 @@ import pandas as pd
 
 from rtwpanel.analysis.suppression import hidden_cells
 from rtwpanel.analysis.table import Table, share_support
+from rtwpanel.analysis.trial import Trial, trial_of
 
-ARMS = ("TAU", "IPS")
-COLOURS = {"TAU": "#1b6ca8", "IPS": "#c8553d", "difference": "#333333"}
+COLOURS = ("#1b6ca8", "#c8553d")  # control, treated
+DIFFERENCE_COLOUR = "#333333"
 Z95 = 1.959963984540054
 FEW = 50  # persons in the smaller arm below which a month is shaded as resting on few
 
@@ -29,17 +31,21 @@ class Figure:
     data: Table  # what is drawn, before suppression
 
 
-def employment_by_rel_month(fct: pd.DataFrame) -> Table:
-    """Employment rate by rel_month and arm, with 95 % intervals and the difference."""
-    observed = fct.loc[fct["employed"].notna()]
-    grouped = observed.groupby(["rel_month", "arm"])["employed"].agg(["size", "sum"])
+def employment_by_rel_month(fct: pd.DataFrame, trial: Trial | None = None) -> Table:
+    """The primary outcome's rate (IPS: employment) by rel_month and arm, with 95 %
+    intervals and the difference."""
+    trial = trial_of(trial)
+    outcome = trial.primary
+    control, treated = trial.arm_names
+    observed = fct.loc[fct[outcome].notna()]
+    grouped = observed.groupby(["rel_month", "arm"])[outcome].agg(["size", "sum"])
     rows: dict[int, dict[str, float]] = {}
     support: dict[int, dict[str, float]] = {}
     for rel in sorted(observed["rel_month"].unique()):
         row: dict[str, float] = {}
         sup: dict[str, float] = {}
-        for arm in ARMS:
-            n, k = grouped.loc[(rel, arm)] if (rel, arm) in grouped.index else (0, 0)
+        for code, arm in zip(trial.arm_codes, trial.arm_names, strict=True):
+            n, k = grouped.loc[(rel, code)] if (rel, code) in grouped.index else (0, 0)
             rate = k / n if n else np.nan
             half = Z95 * np.sqrt(rate * (1 - rate) / n) if n else np.nan
             row.update(
@@ -52,24 +58,27 @@ def employment_by_rel_month(fct: pd.DataFrame) -> Table:
             )
             s = share_support(n, k) if n else 0.0
             sup.update({f"{arm} rate": s, f"{arm} low": s, f"{arm} high": s, f"{arm} n": s})
-        diff = row["IPS rate"] - row["TAU rate"]
+        t, c = f"{treated} rate", f"{control} rate"
+        diff = row[t] - row[c]
         se = np.sqrt(
-            row["IPS rate"] * (1 - row["IPS rate"]) / max(row["IPS n"], 1)
-            + row["TAU rate"] * (1 - row["TAU rate"]) / max(row["TAU n"], 1)
+            row[t] * (1 - row[t]) / max(row[f"{treated} n"], 1)
+            + row[c] * (1 - row[c]) / max(row[f"{control} n"], 1)
         )
         row.update({"difference": diff, "diff low": diff - Z95 * se, "diff high": diff + Z95 * se})
-        s = min(sup["IPS rate"], sup["TAU rate"])
+        s = min(sup[t], sup[c])
         sup.update({"difference": s, "diff low": s, "diff high": s})
         rows[int(rel)], support[int(rel)] = row, sup
     values = pd.DataFrame(rows).T
+    what = "employment" if outcome == "employed" else trial.primary_name
     return Table(
         key="figure_09_data",
-        title="Data of Figure 9: employment rate by month relative to randomisation",
+        title=f"Data of Figure 9: {what} rate by month relative to randomisation",
         values=values,
         support=pd.DataFrame(support).T,
-        decimals={"TAU n": 0, "IPS n": 0},
-        note="95 % intervals: normal approximation per month; difference: the raw IPS - TAU "
-        "difference with its pointwise interval (Figure 9b adjusts for the year before).",
+        decimals={f"{control} n": 0, f"{treated} n": 0},
+        note="95 % intervals: normal approximation per month; difference: the raw "
+        f"{trial.difference} difference with its pointwise interval (Figure 9b adjusts for "
+        "the year before).",
     )
 
 
@@ -89,25 +98,30 @@ def _setup() -> None:
     matplotlib.rcParams.update({"svg.hashsalt": "rtwpanel", "svg.fonttype": "none", "font.size": 9})
 
 
-def draw_figure_9(table: Table, threshold: int, out: Path) -> list[Path]:
-    """The share in work by arm; months whose smaller arm has few persons are shaded."""
+def draw_figure_9(
+    table: Table, threshold: int, out: Path, trial: Trial | None = None
+) -> list[Path]:
+    """The share in the primary outcome by arm; months whose smaller arm has few
+    persons are shaded."""
     _setup()
     import matplotlib.pyplot as plt
 
+    trial = trial_of(trial)
     frame = visible_frame(table, threshold)
     fig, ax = plt.subplots(figsize=(7, 3.6))
-    for arm in ARMS:
+    for arm, colour in zip(trial.arm_names, COLOURS, strict=True):
         ax.plot(
             frame.index,
             frame[f"{arm} rate"],
             marker="o",
             ms=2.5,
             lw=1.2,
-            color=COLOURS[arm],
+            color=colour,
             label=arm,
         )
-    _shade_few(ax, table.values[[f"{arm} n" for arm in ARMS]].astype(float).min(axis=1))
-    _decorate(ax, "share in work")
+    _shade_few(ax, table.values[[f"{arm} n" for arm in trial.arm_names]].astype(float).min(axis=1))
+    name = trial.primary_name
+    _decorate(ax, f"share {name}" if name.startswith("in ") else f"share, {name}")
     paths = _save(fig, out / "figure_09")
     plt.close(fig)
     return paths
@@ -127,21 +141,26 @@ def _shade_few(ax: object, persons: pd.Series) -> None:
         )
 
 
-def draw_event_study(table: Table, threshold: int, out: Path) -> list[Path]:
+def draw_event_study(
+    table: Table, threshold: int, out: Path, trial: Trial | None = None
+) -> list[Path]:
     """The event-study coefficients by month with their 95 % intervals."""
     _setup()
     import matplotlib.pyplot as plt
 
+    trial = trial_of(trial)
     frame = visible_frame(table, threshold)
     # the reference months have no coefficient: a gap in the line, not a bridge
     frame = frame.reindex(range(frame.index.min(), frame.index.max() + 1))
     fig, ax = plt.subplots(figsize=(7, 3.6))
-    colour = COLOURS["difference"]
+    colour = DIFFERENCE_COLOUR
     ax.axvspan(-12.5, -0.5, color="#1b6ca8", alpha=0.08, lw=0, label="reference: months -12..-1")
-    ax.plot(frame.index, frame["DiD"], marker="o", ms=2.5, lw=1.0, color=colour, label="IPS - TAU")
+    ax.plot(
+        frame.index, frame["DiD"], marker="o", ms=2.5, lw=1.0, color=colour, label=trial.difference
+    )
     ax.fill_between(frame.index, frame["ci_low"], frame["ci_high"], color=colour, alpha=0.2, lw=0)
     ax.axhline(0, color="black", lw=0.6)
-    _shade_few(ax, table.values[[f"{arm} n" for arm in ARMS]].astype(float).min(axis=1))
+    _shade_few(ax, table.values[[f"{arm} n" for arm in trial.arm_names]].astype(float).min(axis=1))
     _decorate(ax, "difference in differences (95 % CI)")
     paths = _save(fig, out / "figure_09b_event_study")
     plt.close(fig)

@@ -20,41 +20,69 @@ from rtwpanel.analysis.gate_section import (
 )
 from rtwpanel.analysis.suppression import HIDDEN, Published
 from rtwpanel.analysis.table import to_markdown
+from rtwpanel.analysis.trial import Trial, trial_of
 
 TITLE = "rtwpanel evaluation report"
-SUBTITLE = (
-    "Individual Placement and Support (IPS) against treatment as usual (TAU): "
-    "work, benefits and health care month by month, from the welfare registers"
-)
 
-METHODS = """\
+
+def subtitle(trial: Trial) -> str:
+    """The study's description, or its arms when it has none."""
+    t, c = trial.treated, trial.control
+    return trial.study.description or f"{t.name} against {c.name}, from the welfare registers"
+
+
+def methods_text(trial: Trial) -> str:
+    """The methods section, in the study's words: its arms, clusters and allocation."""
+    study = trial.study
+    t, c, word = trial.treated.name, trial.control.name, trial.cluster_word
+    g = len(study.cluster_codes)
+    if 6**g <= 50_000:
+        webb = (
+            f"With {g} {word}s all 6^{g} = {6**g:,} weight vectors are enumerated, so the "
+            "p-value is exact and needs no seed."
+        )
+    else:
+        webb = f"With {g} {word}s, 9,999 random weight vectors are drawn (seeded)."
+    within = (
+        f"within each {word} (the {word}s were strata)"
+        if study.cluster_is_stratum
+        else f"independently of {word}"
+    )
+    phases = len(study.allocation)
+    schedule = (
+        f"The trial allocated {trial.phases_text()}, {within} (`{study.path.name}`, the "
+        "schedule the generator allocates by too). A re-randomisation therefore permutes "
+        "the arm labels among the persons of each allocation phase"
+        + (f" and {word}" if study.cluster_is_stratum else "")
+        + f", keeping each phase's numbers of {t} and {c} persons"
+    )
+    text = f"""\
 **Clustered standard errors.** OLS with V = c (X'X)^-1 (sum_g X_g'u_g u_g'X_g) (X'X)^-1,
 c = G/(G-1) (N-1)/(N-K), as Stata's `cluster` option (CRV1); p-values and intervals
-from Student's t with G-1 degrees of freedom. With six centres a normal reference
+from Student's t with G-1 degrees of freedom. With {g} {word}s a normal reference
 gives p-values several times too small.
 
 **Wild cluster bootstrap.** Restricted (WCR): the model is refitted under
 H0: effect = 0, and bootstrap outcomes are the restricted fit plus the restricted
-residuals times one Webb six-point weight per centre. With six centres all
-6^6 = 46,656 weight vectors are enumerated, so the p-value is exact and needs no
-seed. Each draw's CRV1 t statistic is computed in closed form from G x G matrices.
+residuals times one Webb six-point weight per {word}. {webb} Each draw's CRV1 t
+statistic is computed in closed form from G x G matrices.
 
-**Randomisation inference.** The trial allocated 2:1 (IPS:TAU) until 1 February
-2014 and 1:1 after, independently of centre (`seeds/ref_allocation_schedule.csv`,
-the schedule the generator allocates by too). A re-randomisation therefore
-permutes the arm labels among the persons of each allocation phase, keeping each
-phase's numbers of IPS and TAU persons, every month following its person, and the
-same model is refitted (by Frisch-Waugh-Lovell); p = (1 + #{|b*| >= |b|}) / (1 + B),
+**Randomisation inference.** {schedule}, every month following its person, and the
+same model is refitted (by Frisch-Waugh-Lovell); p = (1 + #{{|b*| >= |b|}}) / (1 + B),
 with Monte Carlo standard error sqrt(p (1 - p) / B), below 0.005 at the default
 B = 19,999. A design with few enough assignments is enumerated and its p-value is
 exact.
-
-**Allocation phase.** Early recruits were allocated 2:1, so IPS persons are more
-often early recruits, with more and later months after randomisation; the pooled
-published model mixes that difference into the IPS coefficient. Table 8 keeps the
-published specification and shows beside it the estimate with a dummy for the
-allocation phase, which compares IPS and TAU within a phase.
-
+"""
+    if phases > 1:
+        text += f"""
+**Allocation phase.** The allocation ratio changed ({trial.phases_text()}), so the
+share of {t} persons differs between recruitment periods, whose months after
+randomisation differ in number and calendar time; the pooled published model mixes
+that difference into the {t} coefficient. Table 8 keeps the published specification
+and shows beside it the estimate with a dummy for the allocation phase, which
+compares {t} and {c} within a phase.
+"""
+    text += f"""
 **Estimates.** Every estimate table gives the 95 % interval and the number of
 clusters; the CSV files hold numbers (stars only in the Markdown and HTML), and
 `estimates.csv` has every estimate in one tidy table (table, sample, outcome,
@@ -63,7 +91,7 @@ outcome that is constant in its sample has nothing to estimate and is reported a
 "not estimable", not as a coefficient of 0.000 with a standard error of 0.000.
 
 **Person clusters** are shown as a second view: many clusters, but they ignore
-correlation within centres.
+correlation within {word}s.
 
 **Small cells.** Every table and figure passes one suppression step: a cell
 resting on fewer persons than the threshold is hidden (a share discloses its
@@ -72,6 +100,7 @@ person-months the persons ever in the status; a coefficient the smaller arm of
 its sample), and so is any further cell from which a hidden one could be worked
 out (shares that sum to one, a share of all and of a subgroup).
 """
+    return text
 
 
 @dataclass(frozen=True)
@@ -112,8 +141,13 @@ def write_report(
     figures: list[FigureOutput],
     extra_methods: str = "",
     gates: pd.DataFrame | None = None,
+    trial: Trial | None = None,
+    skipped: list[tuple[str, str]] | None = None,
 ) -> list[Path]:
-    md = [f"# {TITLE}", "", f"*{SUBTITLE}*", ""]
+    """report.md and report.html; `skipped`: (table, why) of each table not made."""
+    trial = trial_of(trial)
+    title, sub, methods = trial.study.title, subtitle(trial), methods_text(trial)
+    md = [f"# {title}", "", f"*{TITLE}. {sub}*", ""]
     md += [f"- **{key}**: {value}" for key, value in header.items()]
     md += ["", "## Quality gates", "", gate_markdown(gates)]
     md += ["## Figures", ""]
@@ -122,12 +156,17 @@ def write_report(
     md += ["## Tables", ""]
     for table in tables:
         md += [table_markdown(table), ""]
-    md += ["## Methods", "", METHODS, extra_methods]
+    if skipped:
+        md += ["### Tables not made for this study", ""]
+        md += [f"- **{name}**: {why}" for name, why in skipped]
+        md.append("")
+    md += ["## Methods", "", methods, extra_methods]
     md_path = out / "report.md"
     md_path.write_text("\n".join(md).rstrip() + "\n")
 
     html_path = out / "report.html"
-    html_path.write_text(_html(header, tables, figures, extra_methods, gates))
+    page = _html(header, tables, figures, extra_methods, gates, title, sub, methods, skipped or [])
+    html_path.write_text(page)
     return [md_path, html_path]
 
 
@@ -274,12 +313,16 @@ def _html(
     tables: list[Published],
     figures: list[FigureOutput],
     extra_methods: str,
-    gates: pd.DataFrame | None = None,
+    gates: pd.DataFrame | None,
+    title: str,
+    sub: str,
+    methods: str,
+    skipped: list[tuple[str, str]],
 ) -> str:
     parts = [
         "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>",
-        f"<title>{TITLE}</title><style>{STYLE}</style></head><body>",
-        f"<header><h1>{TITLE}</h1><p class='subtitle'>{html.escape(SUBTITLE)}</p>",
+        f"<title>{html.escape(title)}</title><style>{STYLE}</style></head><body>",
+        f"<header><h1>{html.escape(title)}</h1><p class='subtitle'>{TITLE}. {html.escape(sub)}</p>",
         "<dl class='meta'>",
     ]
     parts += [f"<dt>{html.escape(k)}</dt><dd>{html.escape(v)}</dd>" for k, v in header.items()]
@@ -306,8 +349,14 @@ def _html(
     parts += [f"<li><a href='#{_anchor(t.title)}'>{html.escape(t.title)}</a></li>" for t in tables]
     parts.append("</ul>")
     parts += [_html_table(t) for t in tables]
+    if skipped:
+        parts.append("<h3 id='skipped'>Tables not made for this study</h3><ul>")
+        parts += [
+            f"<li><b>{html.escape(name)}</b>: {html.escape(why)}</li>" for name, why in skipped
+        ]
+        parts.append("</ul>")
     parts.append("<h2 id='methods'>Methods</h2><div class='methods'>")
-    parts.append(_markdown_to_html(METHODS + "\n\n" + extra_methods))
+    parts.append(_markdown_to_html(methods + "\n\n" + extra_methods))
     parts.append("</div>")
     parts.append(
         "<footer>Written by rtwpanel from the marts of the warehouse named above. "

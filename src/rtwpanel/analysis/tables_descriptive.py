@@ -1,4 +1,9 @@
-"""Tables 5-7: baseline, status at inclusion and 18 months later, before/after."""
+"""Tables 5-7: baseline, status at inclusion and at the study's horizons, before/after.
+
+Rows are selected by the study's arm codes and the columns named by its arm
+names; the status rows are the published ones and then any outcome of the
+study that is not among them.
+"""
 
 from __future__ import annotations
 
@@ -9,9 +14,7 @@ from rtwpanel.analysis.clustered_ols import fit_ols
 from rtwpanel.analysis.design import EDUCATION_LEVELS, Design
 from rtwpanel.analysis.estimate_tables import EstimateRows, record
 from rtwpanel.analysis.table import Table, mean_support, share_support
-
-ARMS = ("TAU", "IPS")
-WHEN = ("inclusion", "18 months")
+from rtwpanel.analysis.trial import Trial, trial_of
 
 TABLE_6_ROWS: tuple[tuple[str, str], ...] = (
     ("in work", "employed"),
@@ -30,14 +33,23 @@ TABLE_6_ROWS: tuple[tuple[str, str], ...] = (
 TABLE_7_OUTCOMES = TABLE_6_ROWS  # all 11 published rows
 
 
-def table_05(dim: pd.DataFrame) -> Table:
+def status_rows(trial: Trial) -> tuple[tuple[str, str], ...]:
+    """The published status rows, then the study's outcomes not among them."""
+    columns = {column for _, column in TABLE_6_ROWS}
+    extra = tuple((name, column) for name, column in trial.outcomes() if column not in columns)
+    return TABLE_6_ROWS + extra
+
+
+def table_05(dim: pd.DataFrame, trial: Trial | None = None) -> Table:
     """Baseline characteristics by arm, persons with register data; N per row."""
+    trial = trial_of(trial)
     people = dim.loc[dim["has_register_data"].astype(bool)]
     values: dict[str, dict[str, float]] = {}
     support: dict[str, dict[str, float]] = {}
     groups = []
-    for arm in ARMS:
-        group = people.loc[people["arm"] == arm]
+    names = trial.arm_names
+    for code, arm in zip(trial.arm_codes, names, strict=True):
+        group = people.loc[people["arm"] == code]
         n = len(group)
         known = group.loc[group["education_level"].isin(EDUCATION_LEVELS)]
         n_known = len(known)
@@ -67,7 +79,7 @@ def table_05(dim: pd.DataFrame) -> Table:
     return Table(
         key="table_05",
         title="Table 5. Baseline characteristics by arm (persons with register data)",
-        values=pd.DataFrame(values)[[ARMS[0], f"{ARMS[0]} N", ARMS[1], f"{ARMS[1]} N"]],
+        values=pd.DataFrame(values)[[names[0], f"{names[0]} N", names[1], f"{names[1]} N"]],
         support=pd.DataFrame(support),
         additive_groups=groups,
         decimals={
@@ -75,8 +87,8 @@ def table_05(dim: pd.DataFrame) -> Table:
             "age": 1,
             "income 2013 (G)": 2,
             "income 2013 (kr)": 0,
-            "TAU N": 0,
-            "IPS N": 0,
+            f"{names[0]} N": 0,
+            f"{names[1]} N": 0,
         },
         note="Education: level at randomisation, as shares of the persons with a known "
         "level (their number in the N column). N: persons each row rests on.",
@@ -93,12 +105,12 @@ def _status_series(rows: pd.DataFrame, column: str) -> pd.DataFrame:
 
 
 def _status_shares(
-    rows: pd.DataFrame,
+    rows: pd.DataFrame, statuses: tuple[tuple[str, str], ...] = TABLE_6_ROWS
 ) -> tuple[dict[str, float], dict[str, float], dict[str, float]]:
     values: dict[str, float] = {}
     support: dict[str, float] = {}
     counts: dict[str, float] = {}
-    for label, column in TABLE_6_ROWS:
+    for label, column in statuses:
         series = _status_series(rows, column)[column]
         n, k = len(series), float(series.sum())
         values[label] = k / n if n else np.nan
@@ -107,73 +119,87 @@ def _status_shares(
     return values, support, counts
 
 
-def table_06(fct: pd.DataFrame) -> Table:
-    """Shares in each status at inclusion (rel_month 0) and 18 months later.
+def table_06(fct: pd.DataFrame, trial: Trial | None = None) -> Table:
+    """Shares in each status at inclusion (rel_month 0) and at each of the study's
+    horizons (IPS: 18 months later).
 
     No additive group ties the two sick-listed rows: most sick-listed persons have
     no registered job, so the share of all does not reveal the share of those in work.
     """
+    trial = trial_of(trial)
+    horizons = trial.study.horizons
+    when = ("inclusion", *(f"{h} months" for h in horizons))
+    statuses = status_rows(trial)
     values: dict[str, dict[str, float]] = {}
     support: dict[str, dict[str, float]] = {}
-    for when, rel in zip(WHEN, (0, 18), strict=True):
-        for arm in ARMS:
-            rows = fct.loc[(fct["rel_month"] == rel) & (fct["arm"] == arm)]
-            column = f"{arm} {when}"
-            v, s, counts = _status_shares(rows)
+    for label, rel in zip(when, (0, *horizons), strict=True):
+        for code, arm in zip(trial.arm_codes, trial.arm_names, strict=True):
+            rows = fct.loc[(fct["rel_month"] == rel) & (fct["arm"] == code)]
+            column = f"{arm} {label}"
+            v, s, counts = _status_shares(rows, statuses)
             n = float(rows["person_id"].nunique())
             values[column] = {"n persons": n, **v}
             support[column] = {"n persons": n, **s}
             values[f"{column} N"] = {"n persons": n, **counts}
             support[f"{column} N"] = dict.fromkeys(values[f"{column} N"], n)
+    later = ", ".join(str(h) for h in horizons)
     return Table(
         key="table_06",
-        title="Table 6. Status at inclusion and 18 months later, share of persons by arm",
+        title=f"Table 6. Status at inclusion and {later} months later, share of persons by arm",
         values=pd.DataFrame(values),
         support=pd.DataFrame(support),
-        decimals={"n persons": 0, **{f"{arm} {w} N": 0 for arm in ARMS for w in WHEN}},
+        decimals={"n persons": 0, **{f"{arm} {w} N": 0 for arm in trial.arm_names for w in when}},
         note="N: the persons a share rests on, where it is not every person of the arm "
         "(not observed: social assistance ends December 2015; sick-listed of those in "
         "work: the persons in work).",
     )
 
 
-def _did_design(fct: pd.DataFrame, outcome: str) -> Design:
-    data = _status_series(fct, outcome)
-    ips = data["is_ips"].to_numpy(dtype=float)
+def _did_design(fct: pd.DataFrame, outcome: str, trial: Trial | None = None) -> Design:
+    from rtwpanel.analysis.trial import CLUSTER
+
+    trial = trial_of(trial)
+    data = _status_series(trial.prepare(fct), outcome)
+    ips = data[trial.term].to_numpy(dtype=float)
     after = (data["period"] == "after").to_numpy(dtype=float)
     X = np.column_stack([np.ones(len(data)), ips, after, ips * after])
     return Design(
         outcome=outcome,
         y=data[outcome].to_numpy(dtype=float),
         X=X,
-        names=("const", "is_ips", "after", "is_ips:after"),
-        centre=data["centre_id"].to_numpy(dtype=int),
+        names=("const", trial.term, "after", f"{trial.term}:after"),
+        centre=data[CLUSTER].to_numpy(dtype=int),
         person=data["person_id"].astype(str).to_numpy(),
-        is_ips=data["is_ips"].to_numpy(dtype=int),
+        is_ips=data[trial.term].to_numpy(dtype=int),
     )
 
 
-def table_07(fct: pd.DataFrame) -> Table:
+def table_07(fct: pd.DataFrame, trial: Trial | None = None) -> Table:
     """Means by arm and period and the difference in differences (person clusters)."""
+    trial = trial_of(trial)
+    fct = trial.prepare(fct)
     rows = EstimateRows()
-    for label, outcome in TABLE_7_OUTCOMES:
+    for label, outcome in status_rows(trial):
         observed = _status_series(fct, outcome)
+        if observed.empty:
+            continue  # a status the warehouse does not observe
         means: dict[str, float] = {}
         floor = np.inf
-        for arm in ARMS:
+        for code, arm in zip(trial.arm_codes, trial.arm_names, strict=True):
             for period in ("before", "after"):
-                cell = observed.loc[(observed["arm"] == arm) & (observed["period"] == period)]
+                cell = observed.loc[(observed["arm"] == code) & (observed["period"] == period)]
                 ever = cell.groupby("person_id")[outcome].max()
                 means[f"{arm} {period}"] = cell[outcome].mean()
                 floor = min(floor, mean_support(len(ever), float(ever.sum())))
-        estimate = fit_ols(_did_design(fct, outcome), cluster="person").estimate("is_ips:after")
+        design = _did_design(fct, outcome, trial)
+        estimate = fit_ols(design, cluster="person").estimate(f"{trial.term}:after")
         rows.set(label, means, floor)
         rows.add(label, estimate, prefix="DiD ", with_r2=False, support=floor)
         rows.records.append(record("table_07", "all months", outcome, estimate, "person"))
     return rows.table(
         "table_07",
         "Table 7. Before and after randomisation by arm, difference in differences",
-        "Means over person-months. DiD from y ~ is_ips * after, SE clustered by person; "
+        f"Means over person-months. DiD from y ~ {trial.term} * after, SE clustered by person; "
         "95 % interval from t with persons - 1 df. Sick-listed of those in work: the "
         "months in work.",
     )
