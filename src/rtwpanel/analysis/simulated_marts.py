@@ -7,8 +7,13 @@ Carlo benchmark runs on the register generator itself.)
 
 Each 0/1 status is drawn as 1[U_it < p_it], where U_it is uniform with an
 AR(1) Gaussian copula within the person, so months of one person are
-correlated while E[status] = p_it exactly. p_it adds a person effect, a centre
-effect and, for IPS after randomisation, the planted effect.
+correlated while E[status] = p_it exactly. p_it adds a person effect, a cluster
+effect and, for the treated arm after randomisation, the planted effect.
+
+The trial is a study's (`TrialSpec.study`, default IPS): its arm codes, its
+cluster codes and, when `treated_share` is None, its allocation ratio by phase.
+With the default study the draws are those of the IPS simulation before studies
+were files, so the tests' panels did not change.
 """
 
 from __future__ import annotations
@@ -22,34 +27,22 @@ from scipy import stats
 
 from rtwpanel.marts_schema import (
     BINARY_STATUSES,
+    DIM_PARTICIPANT_COLUMNS,
     FCT_PERSON_MONTH_COLUMNS,
     NPR_MEASURES,
     PARTICIPANT_ATTRIBUTES,
 )
+from rtwpanel.study import Study, load_study
+from rtwpanel.synthetic.allocation import phase_of, read_schedule
 
 CENTRE_WEIGHTS = np.array([1479, 2561, 2169, 716, 1297, 1819], dtype=float)
 EDUCATION = ("grunnskole", "vgs_grunn", "vgs_fullfort", "hoyere")
 SHARE_STATUSES = BINARY_STATUSES
 NPR = NPR_MEASURES
 FCT_COLUMNS = FCT_PERSON_MONTH_COLUMNS
-DIM_COLUMNS = (
-    "person_id",
-    "arm",
-    "is_ips",
-    "centre_id",
-    "sex",
-    "female",
-    "birth_year",
-    "age_at_randomisation",
-    "born_in_norway",
-    "diagnosis_group",
-    "education_level",
-    "income_2013_nok",
-    "income_2013_g",
-    "randomised_date",
-    "has_register_data",
-    "excluded_reason",
-)
+DIM_COLUMNS = DIM_PARTICIPANT_COLUMNS
+SICK_LEAVE_GRADES = (20, 50, 100)
+OUT_OF_WORK_MONTHS = 24  # months before the month of randomisation behind months_out_of_work
 G_2013_AVERAGE = 84_204.0
 
 
@@ -81,18 +74,39 @@ class TrialSpec:
     centre_month_sd: float = 0.0  # common shocks to p within a centre and month
     effect_centre_sd: float = 0.0  # centre-to-centre spread of the employment effect
     n_without_register_data: int = 0
+    study: str | Path = "ips"  # a study's name or file: arms, clusters, allocation
+    treated_share: float | None = 0.56  # None: the study's ratio in each allocation phase
+    recruitment_days: int = 396  # persons randomised uniformly over this many days
+
+
+def spec_study(spec: TrialSpec) -> Study:
+    return load_study(spec.study)
 
 
 def _months(spec: TrialSpec) -> pd.DatetimeIndex:
     return pd.date_range(spec.first_month, spec.last_month, freq="MS")
 
 
+def _cluster_weights(n_clusters: int) -> np.ndarray:
+    weights = CENTRE_WEIGHTS if n_clusters == len(CENTRE_WEIGHTS) else np.ones(n_clusters)
+    return weights / weights.sum()
+
+
 def simulate_participants(spec: TrialSpec, rng: np.random.Generator) -> pd.DataFrame:
+    study = spec_study(spec)
     n = spec.n_persons
-    centre = rng.choice(6, size=n, p=CENTRE_WEIGHTS / CENTRE_WEIGHTS.sum()) + 1
-    is_ips = (rng.random(n) < 0.56).astype(int)
-    start = np.datetime64("2013-10-01")
-    randomised = start + rng.integers(0, 396, n).astype("timedelta64[D]")
+    codes = np.array(study.cluster_codes, dtype=object)
+    cluster = rng.choice(len(codes), size=n, p=_cluster_weights(len(codes)))
+    draw = rng.random(n)
+    start = np.datetime64(study.inclusion[0].isoformat())
+    randomised = start + rng.integers(0, spec.recruitment_days, n).astype("timedelta64[D]")
+    if spec.treated_share is None:
+        schedule = read_schedule(study)
+        share = np.array([p.share_treated for p in schedule])[phase_of(randomised, schedule)]
+    else:
+        share = np.full(n, spec.treated_share)
+    is_treated = (draw < share).astype(int)
+    centre = pd.to_numeric(pd.Series(codes[cluster]), errors="coerce").to_numpy()
     rand_year = randomised.astype("datetime64[Y]").astype(int) + 1970
     age = np.clip(np.round(rng.normal(34.7, 9.5, n)), 18, 64).astype(int)
     female = (rng.random(n) < 0.49).astype(int)
@@ -104,8 +118,10 @@ def simulate_participants(spec: TrialSpec, rng: np.random.Generator) -> pd.DataF
     return pd.DataFrame(
         {
             "person_id": [f"P{i:07d}" for i in range(n)],
-            "arm": np.where(is_ips == 1, "IPS", "TAU"),
-            "is_ips": is_ips,
+            "arm": np.where(is_treated == 1, study.treated.code, study.control.code),
+            "is_treated": is_treated,
+            "cluster_id": codes[cluster],
+            "is_ips": is_treated,
             "centre_id": centre,
             "sex": np.where(female == 1, "K", "M"),
             "female": female,
@@ -123,6 +139,7 @@ def simulate_participants(spec: TrialSpec, rng: np.random.Generator) -> pd.DataF
             "randomised_date": pd.to_datetime(randomised),
             "has_register_data": has_data,
             "excluded_reason": np.where(has_data, None, "no register data"),
+            "months_out_of_work": np.nan,  # from the panel (simulate_trial)
         }
     )
 
@@ -148,9 +165,11 @@ def simulate_panel(spec: TrialSpec, dim: pd.DataFrame, rng: np.random.Generator)
     ramp = np.ones_like(rel, dtype=float)
     if spec.ramp_months > 0:
         ramp = np.clip(rel / spec.ramp_months, 0, 1)
-    ips = people["is_ips"].to_numpy()[:, None]
-    centre = people["centre_id"].to_numpy() - 1
-    centre_effect = rng.normal(0, spec.centre_sd, size=(len(spec.base), 6))
+    ips = people["is_treated"].to_numpy()[:, None]
+    codes = list(spec_study(spec).cluster_codes)
+    n_clusters = len(codes)
+    centre = people["cluster_id"].map(codes.index).to_numpy()
+    centre_effect = rng.normal(0, spec.centre_sd, size=(len(spec.base), n_clusters))
 
     status: dict[str, np.ndarray] = {}
     for k, (name, base) in enumerate(spec.base.items()):
@@ -158,10 +177,10 @@ def simulate_panel(spec: TrialSpec, dim: pd.DataFrame, rng: np.random.Generator)
         p = base + person_effect[:, None] + centre_effect[k, centre][:, None]
         p = p + spec.effects.get(name, 0.0) * ips * after * ramp
         if name == "employed" and spec.effect_centre_sd > 0:
-            spread = rng.normal(0, spec.effect_centre_sd, size=6)[centre]
+            spread = rng.normal(0, spec.effect_centre_sd, size=n_clusters)[centre]
             p = p + spread[:, None] * ips * after * ramp
         if spec.centre_month_sd > 0:
-            p = p + rng.normal(0, spec.centre_month_sd, size=(6, t))[centre]
+            p = p + rng.normal(0, spec.centre_month_sd, size=(n_clusters, t))[centre]
         u = copula_uniforms(rng, n, t, spec.rho)
         status[name] = (u < np.clip(p, 0, 1)).astype(float)
 
@@ -178,6 +197,17 @@ def simulate_panel(spec: TrialSpec, dim: pd.DataFrame, rng: np.random.Generator)
         counts = rng.poisson(0.3, size=(n, t)).astype(float)
         counts[:, unobserved] = np.nan
         status[name] = counts
+    # sick leave: a grade and days for the sick-listed months; work participation is
+    # being in work and not 100 % sick-listed the whole month
+    sick = status["sick_listed"] == 1
+    grade = np.array(SICK_LEAVE_GRADES, dtype=float)[rng.integers(0, 3, size=(n, t))]
+    days_in_month = months.days_in_month.to_numpy()[None, :]
+    days = np.minimum(rng.integers(1, 32, size=(n, t)), days_in_month).astype(float)
+    status["sick_leave_grade"] = np.where(sick, grade, 0.0)
+    status["sick_leave_days"] = np.where(sick, days, 0.0)
+    status["sick_leave_full_days"] = np.where(sick & (grade == 100), days, 0.0)
+    whole_month_full = status["sick_leave_full_days"] >= days_in_month
+    status["work_participation"] = employed * (1.0 - whole_month_full)
 
     rows = n * t
     person_rep = np.repeat(np.arange(n), t)
@@ -219,11 +249,23 @@ def before_after(fct: pd.DataFrame) -> pd.DataFrame:
     return out.reset_index()
 
 
+def months_out_of_work(fct: pd.DataFrame, dim: pd.DataFrame) -> pd.Series:
+    """Of the 24 months before the month of randomisation, those with
+    work_participation = 0; NULL when one of them is not observed."""
+    window = fct.loc[fct["rel_month"].between(-OUT_OF_WORK_MONTHS, -1)]
+    per_person = window.groupby("person_id")["work_participation"].agg(["count", "sum"])
+    out = OUT_OF_WORK_MONTHS - per_person["sum"]
+    out = out.where(per_person["count"] == OUT_OF_WORK_MONTHS)
+    return dim["person_id"].map(out).astype(float)
+
+
 def simulate_trial(spec: TrialSpec) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(fct_person_month, dim_participant) for one simulated trial."""
     rng = np.random.default_rng(spec.seed)
     dim = simulate_participants(spec, rng)
-    return simulate_panel(spec, dim, rng), dim
+    fct = simulate_panel(spec, dim, rng)
+    dim["months_out_of_work"] = months_out_of_work(fct, dim)
+    return fct, dim
 
 
 def write_warehouse(path: Path, fct: pd.DataFrame, dim: pd.DataFrame) -> Path:
@@ -247,6 +289,8 @@ def write_warehouse(path: Path, fct: pd.DataFrame, dim: pd.DataFrame) -> Path:
         con.execute(
             "alter table marts.fct_person_month alter month type date;"
             "alter table marts.dim_participant alter randomised_date type date;"
+            "alter table marts.dim_participant alter centre_id type integer;"
+            "alter table marts.fct_person_month alter centre_id type integer;"
         )
         _integer_statuses(con)
     return path
@@ -254,5 +298,6 @@ def write_warehouse(path: Path, fct: pd.DataFrame, dim: pd.DataFrame) -> Path:
 
 def _integer_statuses(con: object) -> None:
     """The contract: 0/1 statuses are integers, NULL where unobserved."""
-    for name in (*SHARE_STATUSES, *NPR, "n_jobs", "n_jobs_stipulated"):
+    counts = ("n_jobs", "n_jobs_stipulated", "sick_leave_grade", "sick_leave_days")
+    for name in (*SHARE_STATUSES, *NPR, *counts, "sick_leave_full_days"):
         con.execute(f"alter table marts.fct_person_month alter {name} type integer")  # type: ignore[attr-defined]
