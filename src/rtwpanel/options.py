@@ -7,8 +7,8 @@ import sys
 from pathlib import Path
 
 from rtwpanel.paths import DEMO_DIR, PROJECT_DIR
-from rtwpanel.study import STUDIES_DIR
 from rtwpanel.privacy import SMALL_CELL_THRESHOLD as DEFAULT_THRESHOLD
+from rtwpanel.study import STUDIES_DIR
 
 
 def add_raw_dir(parser: argparse.ArgumentParser, default: Path | None = DEMO_DIR) -> None:
