@@ -36,6 +36,10 @@
         {'column': 'sick_listed', 'source': 'sick_leave', 'coverage': sick_leave_coverage, 'kind': 'flag'},
         {'column': 'sick_listed_source', 'source': 'sick_leave', 'coverage': sick_leave_coverage,
             'kind': 'label', 'value': 'sick_leave.sick_listed_source'},
+        {'column': 'sick_leave_grade', 'source': 'sick_leave', 'coverage': sick_leave_coverage, 'kind': 'percent'},
+        {'column': 'sick_leave_days', 'source': 'sick_leave', 'coverage': sick_leave_coverage, 'kind': 'days'},
+        {'column': 'sick_leave_full_days', 'source': 'sick_leave', 'coverage': sick_leave_coverage,
+            'kind': 'days'},
         {'column': 'on_aap', 'source': 'benefits', 'coverage': ['ytelser'], 'kind': 'flag'},
         {'column': 'on_disability', 'source': 'benefits', 'coverage': ['ytelser'], 'kind': 'flag'},
         {'column': 'on_unemployment_benefit', 'source': 'benefits', 'coverage': ['ytelser'], 'kind': 'flag'},
@@ -53,8 +57,28 @@
         {'column': 'npr_phv_dogn_days', 'source': 'npr', 'coverage': ['npr'], 'kind': 'days'},
         {'column': 'aap_and_employed', 'source': none, 'coverage': ['aa_arbeidsforhold', 'ytelser'],
             'kind': 'flag', 'value': 'statuses.on_aap * statuses.employed'},
+        {'column': 'work_participation', 'source': none, 'coverage': ['aa_arbeidsforhold'] + sick_leave_coverage,
+            'kind': 'flag', 'value': rtwpanel.work_participation('statuses')},
     ]) }}
 {% endmacro %}
+
+
+{#-
+    Work participation: wholly or partly in work, i.e. in work and not at grade
+    100 on every day of the month; NULL where either is unobserved. `row` names
+    the relation holding employed, sick_leave_full_days and month.
+-#}
+{% macro work_participation(row) -%}
+    case
+        when {{ row }}.employed is null or {{ row }}.sick_leave_full_days is null then null
+        when
+            {{ row }}.employed = 1
+            and {{ row }}.sick_leave_full_days
+            < {{ days_between(row ~ '.month', month_end(row ~ '.month')) }} + 1
+            then 1
+        else 0
+    end
+{%- endmacro %}
 
 
 {#- The 0/1 statuses, in mart column order: the marts' means and shares. -#}
@@ -86,6 +110,12 @@
         {%- endfor -%}
     {%- endfor -%}
     {{ return(sources) }}
+{%- endmacro %}
+
+
+{#- An observed person-month's value of a status from its source model: SQL. -#}
+{% macro panel_status_value(status) -%}
+    {{ status.value or 'coalesce(' ~ status.source ~ '.' ~ status.column ~ ', 0)' }}
 {%- endmacro %}
 
 

@@ -35,6 +35,8 @@ grid as (
     select
         participants.person_id,
         participants.arm,
+        participants.is_treated,
+        participants.cluster_id,
         participants.is_ips,
         participants.centre_id,
         participants.female,
@@ -64,6 +66,8 @@ statuses as (
         grid.rel_month,
         case when grid.rel_month <= 0 then 'before' else 'after' end as period,
         grid.arm,
+        grid.is_treated,
+        grid.cluster_id,
         grid.is_ips,
         grid.centre_id,
         grid.female,
@@ -73,7 +77,7 @@ statuses as (
         {%- for status in panel_statuses() if status.source %}
         case
             when {{ panel_status_observed(status) }}
-                then {{ status.value or 'coalesce(' ~ status.source ~ '.' ~ status.column ~ ', 0)' }}
+                then {{ panel_status_value(status) }}
         end as {{ status.column }}{{ ',' if not loop.last }}
         {%- endfor %}
     -- one left join per source; the loop's layout is not the SQL's

@@ -17,7 +17,8 @@
       num     number with an optional decimal point -> double (bad_number)
       flag    '0' or '1' -> integer 0/1 (anything else: unknown_code)
     A code column names its seed (macro raw_code_column gives the seed column
-    holding the codes). spans: [start, end] pairs checked for end_before_start
+    holding the codes), or holds its `codes` (the arms and clusters of the
+    study, macro study). spans: [start, end] pairs checked for end_before_start
     (an empty end is an open span). check_person: person_id must be a sound
     participant. needs_coverage: coverage.csv must have a row for the file.
     match_reversals: negative belop must cancel a payment (orphan_reversal).
@@ -28,8 +29,8 @@
         'participants': {
             'columns': [
                 person,
-                {'name': 'centre_id', 'kind': 'int'},
-                {'name': 'arm', 'kind': 'code', 'seed': 'ref_arms'},
+                {'name': 'centre_id', 'kind': 'code', 'codes': rtwpanel.study_cluster_codes()},
+                {'name': 'arm', 'kind': 'code', 'codes': rtwpanel.study_arm_codes()},
                 {'name': 'randomised_date', 'kind': 'date'},
                 {'name': 'sex', 'kind': 'code', 'seed': 'ref_sexes'},
                 {'name': 'birth_year', 'kind': 'year'},
@@ -182,7 +183,6 @@
 {#- The seed column holding the codes of a code list: the seed's first column. -#}
 {% macro raw_code_column(seed_name) %}
     {%- set code_columns = {
-        'ref_arms': 'arm',
         'ref_sexes': 'sex',
         'ref_diagnosis_groups': 'diagnosis_group',
         'ref_employment_types': 'arbeidsforhold_type',

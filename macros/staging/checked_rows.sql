@@ -145,7 +145,7 @@ typed as (
         {%- elif column['kind'] == 'year' %}
         {{ rtwpanel.parse_year(raw) }} as {{ column['name'] }}
         {%- elif column['kind'] in ('int', 'int_opt') %}
-        {{ rtwpanel.parse_integer(raw, 'integer' if column['name'] in ('centre_id', 'birth_year', 'grad') else 'bigint') }} as {{ column['name'] }}
+        {{ rtwpanel.parse_integer(raw, 'integer' if column['name'] in ('birth_year', 'grad') else 'bigint') }} as {{ column['name'] }}
         {%- elif column['kind'] == 'num' %}
         {{ rtwpanel.parse_number(raw) }} as {{ column['name'] }}
         {%- elif column['kind'] == 'flag' %}
@@ -161,7 +161,17 @@ looked_up as (
     select
         typed.*,
         {%- for column in columns if column['kind'] in ('code', 'code_opt') %}
+        {%- if column['codes'] is defined %}
+        {%- set literals = [] %}
+        {%- for value in column['codes'] %}{% do literals.append(rtwpanel.sql_text(value)) %}{% endfor %}
+        case
+            when typed.{{ column['name'] }} in ({{ literals | join(', ') or "''" }})
+                then 1
+            else 0
+        end as {{ column['name'] }}__known,
+        {%- else %}
         case when ref_{{ column['name'] }}.code is null then 0 else 1 end as {{ column['name'] }}__known,
+        {%- endif %}
         {%- endfor %}
         {%- for column in columns if column['kind'] == 'flag' %}
         case when typed.{{ column['name'] }} is null then 0 else 1 end as {{ column['name'] }}__known,
@@ -172,7 +182,7 @@ looked_up as (
         1 as person_known
         {%- endif %}
     from typed
-    {%- for column in columns if column['kind'] in ('code', 'code_opt') %}
+    {%- for column in columns if column['kind'] in ('code', 'code_opt') and column['codes'] is not defined %}
     left join (
         select distinct {{ rtwpanel.raw_code_column(column['seed']) }} as code
         from {{ ref(column['seed']) }}

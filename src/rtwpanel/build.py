@@ -21,7 +21,7 @@ from pathlib import Path
 
 from rtwpanel.dbt_invocation import DbtResult, failure_message, run_dbt
 from rtwpanel.errors import RtwError
-from rtwpanel.options import add_db, add_raw_dir, add_vars
+from rtwpanel.options import add_db, add_raw_dir, add_study, add_vars, study_var
 from rtwpanel.paths import warehouse_path
 from rtwpanel.variables import check_variables
 
@@ -79,6 +79,7 @@ def _keep_last_target(target: Path, published: Path) -> None:
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_raw_dir(parser)
     add_db(parser)
+    add_study(parser)
     add_vars(parser)
 
 
@@ -99,7 +100,10 @@ def run(args: argparse.Namespace) -> int:
 
     with DbtProgress("dbt build") as progress:
         result = build_and_publish(
-            args.raw_dir, args.db, dbt_vars=parse_vars(args.var), on_line=progress.line
+            args.raw_dir,
+            args.db,
+            dbt_vars={**parse_vars(args.var), **study_var(args.study)},
+            on_line=progress.line,
         )
     progress.summary(result.dbt)
     print(f"warehouse: {result.database}")

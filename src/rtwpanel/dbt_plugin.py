@@ -59,7 +59,8 @@ class Session:
         from dbt.flags import get_flags
 
         from rtwpanel.errors import RtwError
-        from rtwpanel.variables import check_variables
+        from rtwpanel.study import load_study
+        from rtwpanel.variables import check_variables, in_force
 
         flags = get_flags()
         self.command = str(getattr(flags, "WHICH", "") or "")
@@ -74,6 +75,7 @@ class Session:
         self.lock: Any = None
         try:
             check_variables(self.cli_vars)
+            self.study = load_study(in_force(self.cli_vars)["study"])
         except RtwError as exc:
             # dbt prints an exception raised here as its own runtime error, the message whole.
             from dbt_common.exceptions import DbtRuntimeError
@@ -183,6 +185,8 @@ class Session:
             outcome=outcome.split(" ")[0],
             raw_dir=str(self.raw_dir()),
             delivery_sha256=delivery_fingerprint(files),
+            study=_relative(self.study.path),
+            study_sha256=self.study.sha256,
             dbt_vars=in_force(self.cli_vars),
             cli_vars=self.cli_vars,
             versions=versions(),
@@ -228,3 +232,12 @@ def _invocation_id() -> str:
     from dbt_common.invocation import get_invocation_id
 
     return get_invocation_id()
+
+
+def _relative(path: Path) -> str:
+    from rtwpanel.paths import PROJECT_DIR
+
+    try:
+        return str(path.resolve().relative_to(PROJECT_DIR))
+    except ValueError:
+        return str(path.resolve())

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from rtwpanel.paths import DEMO_DIR, PROJECT_DIR
 from rtwpanel.privacy import SMALL_CELL_THRESHOLD as DEFAULT_THRESHOLD
+from rtwpanel.study import STUDIES_DIR
 
 
 def add_raw_dir(parser: argparse.ArgumentParser, default: Path | None = DEMO_DIR) -> None:
@@ -50,6 +51,27 @@ def add_vars(parser: argparse.ArgumentParser) -> None:
         metavar="NAME=VALUE",
         help="a dbt variable (repeatable), e.g. --var aa_stipulation_lag_months=2",
     )
+
+
+def add_study(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--study",
+        default=None,
+        metavar="NAME",
+        help="the study: studies/NAME.yml, or a path to a study file (default: ips; "
+        "docs/studies.md)",
+    )
+
+
+def study_var(study: str | None) -> dict[str, object]:
+    """The dbt variable for --study (none when not given), checked before dbt starts."""
+    if study is None:
+        return {}
+    from rtwpanel.study import load_study, study_path
+
+    load_study(study)  # a broken study file is refused here, naming file and key
+    path = study_path(study)
+    return {"study": str(path.resolve()) if path.parent != STUDIES_DIR else path.stem}
 
 
 def add_threshold(parser: argparse.ArgumentParser) -> None:

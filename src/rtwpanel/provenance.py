@@ -42,6 +42,8 @@ BUILD_INFO_COLUMNS = {
     "outcome": "varchar",
     "raw_dir": "varchar",
     "delivery_sha256": "varchar",
+    "study": "varchar",
+    "study_sha256": "varchar",
     "dbt_vars": "varchar",
     "cli_vars": "varchar",
     "rtwpanel_version": "varchar",
@@ -139,6 +141,8 @@ class BuildRecord:
     outcome: str
     raw_dir: str
     delivery_sha256: str
+    study: str = ""  # the study file the build read, relative to the project
+    study_sha256: str = ""
     dbt_vars: dict[str, object] = field(default_factory=dict)
     cli_vars: dict[str, object] = field(default_factory=dict)
     versions: dict[str, str] = field(default_factory=dict)
@@ -173,6 +177,8 @@ def write_provenance(
         "outcome": record.outcome,
         "raw_dir": record.raw_dir,
         "delivery_sha256": record.delivery_sha256,
+        "study": record.study,
+        "study_sha256": record.study_sha256,
         "dbt_vars": json.dumps(record.dbt_vars, sort_keys=True, default=str),
         "cli_vars": json.dumps(record.cli_vars, sort_keys=True, default=str),
         **record.versions,
@@ -255,12 +261,24 @@ def read_build_record(connection: duckdb.DuckDBPyConnection) -> BuildRecord | No
     ).fetchone()[0]
     if not present:
         return None
+    # a warehouse built by an older version lacks the later columns: read what is there
+    present_columns = [
+        name
+        for (name,) in connection.execute(
+            "select column_name from duckdb_columns() where schema_name = 'meta' "
+            "and table_name = 'build_info'"
+        ).fetchall()
+        if name in BUILD_INFO_COLUMNS
+    ]
     row = connection.execute(
-        f"select {', '.join(BUILD_INFO_COLUMNS)} from meta.build_info limit 1"
+        f"select {', '.join(present_columns)} from meta.build_info limit 1"
     ).fetchone()
     if row is None:
         return None
-    values: Mapping[str, object] = dict(zip(BUILD_INFO_COLUMNS, row, strict=True))
+    values: Mapping[str, object] = {
+        **dict.fromkeys(BUILD_INFO_COLUMNS, ""),
+        **dict(zip(present_columns, row, strict=True)),
+    }
     version_keys = (
         "rtwpanel_version",
         "git_commit",
@@ -277,6 +295,8 @@ def read_build_record(connection: duckdb.DuckDBPyConnection) -> BuildRecord | No
         outcome=str(values["outcome"]),
         raw_dir=str(values["raw_dir"]),
         delivery_sha256=str(values["delivery_sha256"]),
+        study=str(values["study"] or ""),
+        study_sha256=str(values["study_sha256"] or ""),
         dbt_vars=json.loads(str(values["dbt_vars"] or "{}")),
         cli_vars=json.loads(str(values["cli_vars"] or "{}")),
         versions={key: str(values[key] or "") for key in version_keys},

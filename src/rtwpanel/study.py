@@ -120,8 +120,13 @@ def load_study(name: str | Path = DEFAULT_STUDY) -> Study:
 
     path = study_path(name)
     if not path.is_file():
-        known = ", ".join(available_studies()) or "none"
-        raise RtwError(f"study {name!s}: no file {path} (studies here: {known})")
+        import difflib
+
+        studies = available_studies()
+        close = difflib.get_close_matches(path.stem, studies, n=1)
+        hint = f"; did you mean {close[0]}?" if close else ""
+        known = ", ".join(studies) or "none"
+        raise RtwError(f"study {name!s}: no file {path} (studies here: {known}){hint}")
     data = path.read_bytes()
     try:
         document = yaml.safe_load(data.decode("utf-8"))
@@ -308,7 +313,9 @@ class _Reader:
                     self.fail(f"{rule_key}.value", "must be a number or text")
                 rules.append(Rule(variable, op, value))
             groups.append(
-                Subgroup(self.text(f"{key}.name", pattern=NAME), self.text(f"{key}.label"), tuple(rules))
+                Subgroup(
+                    self.text(f"{key}.name", pattern=NAME), self.text(f"{key}.label"), tuple(rules)
+                )
             )
         return tuple(groups)
 

@@ -48,6 +48,7 @@ SEVERITY = Rule(str, choices=("warn", "error"))
 
 RULES: dict[str, Rule] = {
     "raw_dir": Rule(str),
+    "study": Rule(str),
     "aa_counted_types": Rule(list),
     "aa_stipulation_lag_months": Rule(int, 0, 24),
     "panel_bucket_persons": Rule(int, 1),

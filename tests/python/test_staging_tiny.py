@@ -213,10 +213,11 @@ def test_participants_are_typed(tiny_warehouse: duckdb.DuckDBPyConnection) -> No
         " from staging.stg_participants order by person_id"
     ).fetchall()
     assert [(r[0], r[1], r[2], r[3], str(r[4])) for r in rows] == [
-        ("P0000001", 1, 1, "severe", "None"),
-        ("P0000002", 2, 0, None, "None"),
-        ("P0000003", 3, 1, "moderate", "None"),
-        ("P0000004", 1, 1, "moderate", "2014-06-01"),
+        # centre_id is the study's cluster code, text
+        ("P0000001", "1", 1, "severe", "None"),
+        ("P0000002", "2", 0, None, "None"),
+        ("P0000003", "3", 1, "moderate", "None"),
+        ("P0000004", "1", 1, "moderate", "2014-06-01"),
     ]
 
 

@@ -38,6 +38,9 @@ def describe_build(record: BuildRecord | None) -> dict[str, str]:
     return {
         "delivery": f"{record.raw_dir} (sha256 {record.delivery_sha256[:16]}…, "
         "files and checksums in meta.delivery_files)",
+        "study": f"{record.study} (sha256 {record.study_sha256[:16]}…)"
+        if record.study
+        else "not recorded (built before studies were files)",
         "dbt variables": variables,
         "build": f"{record.build_id}, finished {record.finished_at} UTC{took}; "
         f"rtwpanel {v['rtwpanel_version']}{commit if v['git_commit'] else ''}, "

@@ -1,0 +1,47 @@
+{#-
+    The study the warehouse is built for: the file studies/<var study>.yml (or
+    var study as a path to a .yml file), read through the engine like the
+    delivery and parsed here, so that plain `dbt build` and every engine see the
+    same file as the Python side (rtwpanel.study checks it before a build).
+    While dbt parses the project nothing is read: the lists are empty.
+-#}
+{% macro study() %}
+    {%- if not execute -%}
+        {{- return({}) -}}
+    {%- endif -%}
+    {%- set text = rtwpanel.read_text_file(rtwpanel.study_file()) -%}
+    {%- set parsed = fromyaml(text) -%}
+    {%- if parsed is not mapping -%}
+        {{- exceptions.raise_compiler_error("study file " ~ rtwpanel.study_file() ~ " is not a YAML mapping") -}}
+    {%- endif -%}
+    {{- return(parsed) -}}
+{% endmacro %}
+
+
+{#- The study file's path: var study as a name in studies/, or a path as given. -#}
+{% macro study_file() %}
+    {%- set name = var('study') | string | trim -%}
+    {%- if name.endswith('.yml') or name.endswith('.yaml') or '/' in name -%}
+        {{- return(name) -}}
+    {%- endif -%}
+    {{- return('studies/' ~ name ~ '.yml') -}}
+{% endmacro %}
+
+
+{#- The codes of participants.csv's arm the study declares: treated, then control. -#}
+{% macro study_arm_codes() %}
+    {%- set arms = rtwpanel.study().get('arms', {}) -%}
+    {{- return([arms.get('treated', {}).get('code'), arms.get('control', {}).get('code')] | reject('none') | map('string') | list) -}}
+{% endmacro %}
+
+
+{#- The code of the treated arm ('' while parsing). -#}
+{% macro study_treated_code() %}
+    {{- return((rtwpanel.study_arm_codes() or [''])[0]) -}}
+{% endmacro %}
+
+
+{#- The cluster codes (centres, regions) participants.csv's centre_id may hold. -#}
+{% macro study_cluster_codes() %}
+    {{- return(rtwpanel.study().get('cluster', {}).get('codes', []) | map('string') | list) -}}
+{% endmacro %}
