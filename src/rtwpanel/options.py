@@ -34,15 +34,6 @@ def add_out(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def add_study(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--study",
-        default="ips",
-        metavar="NAME",
-        help="the study: studies/NAME.yml or a path to a study file (default: %(default)s)",
-    )
-
-
 def add_vars(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--var",

@@ -52,10 +52,11 @@ def analyse(
     wild_bootstrap: bool = True,
     seed: int = DEFAULT_SEED,
     cost_per_programme_month: float | None = None,
-    study: str | Path = "ips",
+    study: str | Path | None = None,
 ) -> int:
     """Tables, figures and report from the marts of `database` into `out`, for the
-    study named (or the study file at a path)."""
+    study named (or the study file at a path); None: the study the warehouse was
+    built for (ips when it does not say)."""
     from rtwpanel.analysis.evaluation import Options, run_evaluation
     from rtwpanel.analysis.tables_lpm import Settings
     from rtwpanel.study import load_study
@@ -65,12 +66,12 @@ def analyse(
         inference=Settings(wild_bootstrap=wild_bootstrap, permutations=permutations, seed=seed),
         raw_dir=raw_dir,
         cost_per_programme_month=cost_per_programme_month,
-        study=load_study(study),
+        study=load_study(study) if study is not None else None,
     )
     outcome = run_evaluation(database, out, options)
     hidden = sum(table.n_hidden for table in outcome.tables)
     print(
-        f"analysis ({options.study.name}): {len(outcome.tables)} tables, "
+        f"analysis ({outcome.study}): {len(outcome.tables)} tables, "
         f"{len(outcome.files)} files in {out} ({hidden} cells hidden, "
         f"{len(outcome.skipped)} tables not made, {outcome.seconds:.1f} s)"
     )

@@ -26,7 +26,9 @@ from rtwpanel.analysis.robustness import saved_table
 from rtwpanel.analysis.suppression import DEFAULT_THRESHOLD, Published, publish
 from rtwpanel.analysis.table import Table
 from rtwpanel.analysis.trial import trial_of
+from rtwpanel.paths import PROJECT_DIR
 from rtwpanel.privacy import SMALL_CELL_THRESHOLD
+from rtwpanel.provenance import BuildRecord
 from rtwpanel.study import DEFAULT_STUDY, Study, load_study
 
 
@@ -37,7 +39,7 @@ class Options:
     raw_dir: Path | None = None  # the delivery, for truth/effects.json
     cost_per_programme_month: float | None = None
     cost_benefit: Parameters | None = None  # None: the study's cost_benefit
-    study: Study | None = None  # None: the default study (ips)
+    study: Study | None = None  # None: the warehouse's study (meta.build_info), else ips
 
 
 @dataclass
@@ -46,11 +48,13 @@ class Outcome:
     tables: list[Published]
     seconds: float
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (table, why)
+    study: str = DEFAULT_STUDY
 
 
 def run_evaluation(database: Path, out: Path, options: Options) -> Outcome:
     started = time.monotonic()
-    trial = trial_of(options.study or load_study(DEFAULT_STUDY))
+    build = find_build_info(database)
+    trial = trial_of(options.study or built_for(build) or load_study(DEFAULT_STUDY))
     study = trial.study
     marts = load_marts(database)
     out.mkdir(parents=True, exist_ok=True)
@@ -104,7 +108,6 @@ def run_evaluation(database: Path, out: Path, options: Options) -> Outcome:
                 "no parameters for the critical wage",
             )
         )
-    build = find_build_info(database)
     raw_dir = options.raw_dir or (Path(build.raw_dir) if build else None)
     recovery_note = "delivery unknown (pass --raw-dir with a synthetic delivery)"
     if raw_dir is not None:
@@ -166,8 +169,14 @@ def run_evaluation(database: Path, out: Path, options: Options) -> Outcome:
         figure_outputs.append(FigureOutput(key, caption, png, svg))
         files += [png, svg]
 
+    built = (
+        ""
+        if build is None or not build.study_sha256 or build.study_sha256 == study.sha256
+        else f"; WARNING: the warehouse was built from {build.study} "
+        f"(sha256 {build.study_sha256[:12]}), another study file"
+    )
     header = {
-        "study": f"{study.name} ({study.path.name}, sha256 {study.sha256[:12]})",
+        "evaluated for": f"{study.name} ({study.path.name}, sha256 {study.sha256[:12]}){built}",
         "arms": "; ".join(
             f"{arm.name}: {arm.description or arm.code}" for arm in (study.treated, study.control)
         ),
@@ -195,5 +204,18 @@ def run_evaluation(database: Path, out: Path, options: Options) -> Outcome:
         out, header, published, figure_outputs, monte_carlo, gates, trial, skipped
     )
     return Outcome(
-        files=files, tables=published, seconds=time.monotonic() - started, skipped=skipped
+        files=files,
+        tables=published,
+        seconds=time.monotonic() - started,
+        skipped=skipped,
+        study=study.name,
     )
+
+
+def built_for(build: BuildRecord | None) -> Study | None:
+    """The study file the warehouse was built from, when it records one that exists."""
+    if build is None or not build.study:
+        return None
+    path = Path(build.study)
+    path = path if path.is_absolute() else PROJECT_DIR / path
+    return load_study(path) if path.is_file() else None
