@@ -27,7 +27,8 @@ def _allocated(persons: int, share_treated: float) -> tuple[int, int]:
 
 # IPS, TAU of each phase: 96/48 and 133/133
 TRIAL_EARLY, TRIAL_LATE = (
-    _allocated(n, phase.share_treated) for n, phase in zip(TRIAL_PHASE_PERSONS, SCHEDULE, strict=True)
+    _allocated(n, phase.share_treated)
+    for n, phase in zip(TRIAL_PHASE_PERSONS, SCHEDULE, strict=True)
 )
 TRIAL_DEATHS = 2
 DIAGNOSIS_CODES = ("severe", "moderate", "")
