@@ -366,10 +366,10 @@ def generate_delivery(
     if study != DEFAULT_STUDY:
         calibration = load_calibration(load_study(study))
         _check_window(calibration)
-    if seed is None:  # the rule of the demo's seed (params.SEED_NOTE)
-        seed = DEFAULT_SEED if calibration is None else calibration.demo_seed
     elif mode == "trial" and persons not in (None, TRIAL_PERSONS):
         raise RtwError(f"trial mode has {TRIAL_PERSONS} persons; use --mode population for others")
+    if seed is None:  # the rule of the demo's seed (params.SEED_NOTE)
+        seed = DEFAULT_SEED if calibration is None else calibration.demo_seed
     default_persons = TRIAL_PERSONS if calibration is None else calibration.persons
     n = default_persons if persons is None else int(persons)
     if n < 1:
