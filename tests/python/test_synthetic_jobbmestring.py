@@ -2,14 +2,15 @@
 
 Calibration: the realised figures of a generated trial against the published ones.
 With n persons, sampling error alone moves a share p by sqrt(p(1 - p) / n); a
-share's tolerance is three such standard errors plus 0.01 for the model's own
-distance from its targets, which the first test checks on 40,000 simulated
-persons (four standard errors there, about 0.01 for a share of one arm). At
-n = 1,193 (about 596 per arm, about 160 per arm in the subgroup out of work 12 or
-more of the 24 months before) that is 0.05 for a baseline share, about 0.07 for an
-arm's work participation and 0.09-0.11 for an arm of the subgroup; the mean age
-(sd 10.5) has a standard error of 0.3 years, and its tolerance is three of them
-plus 0.5 for ages drawn only between 18 and 64.
+share's tolerance is three such standard errors plus MODEL = 0.01 for the model's
+own distance from its targets. That distance is checked apart, on 40,000 simulated
+persons, to be within four standard errors and no bias (0.014 for an arm overall,
+about 0.02 for an arm of the subgroup; on a few seeds the paths came within 0.005
+of the targets). At n = 1,193 (about 596 per arm, about 150 per arm in the
+subgroup out of work 12 or more of the 24 months before) the tolerance is 0.05 for
+a baseline share, about 0.07 for an arm's work participation and 0.09-0.12 for an
+arm of the subgroup; the mean age (sd 10.5) has a standard error of 0.3 years, and
+its tolerance is three of them plus 0.5 for ages drawn only between 18 and 64.
 """
 
 from __future__ import annotations
@@ -47,8 +48,8 @@ DEMO = PROJECT_DIR / "data" / "demo-jobbmestring"
 MODEL = 0.01  # the model's own distance from its targets
 
 
-def tolerance(p: float, n: int, z: float = 3.0) -> float:
-    return z * math.sqrt(p * (1.0 - p) / n) + MODEL
+def tolerance(p: float, n: int, z: float = 3.0, model: float = MODEL) -> float:
+    return z * math.sqrt(p * (1.0 - p) / n) + model
 
 
 @pytest.fixture(scope="module")
@@ -97,7 +98,7 @@ def shares_at(panel: pd.DataFrame, h: int, persons=None) -> dict[str, tuple[floa
 
 def test_the_model_meets_its_targets_in_expectation() -> None:
     """40,000 simulated persons: the paths' shares at 12 months within four standard
-    errors plus MODEL of the targets the study file sets (overall and subgroup)."""
+    errors of the targets the study file sets (overall and subgroup)."""
     n = 40_000
     cohort = participation.make_cohort(np.random.default_rng(5), 0, n, False, CALIBRATION)
     paths = participation.simulate(np.random.default_rng(6), cohort, CALIBRATION)
@@ -107,7 +108,7 @@ def test_the_model_meets_its_targets_in_expectation() -> None:
         control = CALIBRATION.control[group][12]
         for treated, target in ((False, control), (True, control + CALIBRATION.effect[group][12])):
             chosen = members & (cohort.is_ips == treated)
-            assert abs(wp[chosen].mean() - target) <= tolerance(target, chosen.sum(), 4.0), (
+            assert abs(wp[chosen].mean() - target) <= tolerance(target, chosen.sum(), 4.0, 0), (
                 group,
                 treated,
             )
@@ -116,7 +117,7 @@ def test_the_model_meets_its_targets_in_expectation() -> None:
     expected = CALIBRATION.at_inclusion["in_work"] + CALIBRATION.at_inclusion["sick_listed"] * (
         1 - CALIBRATION.sick_listed_full
     )
-    assert abs(rel0.mean() - expected) <= tolerance(expected, n, 4.0)
+    assert abs(rel0.mean() - expected) <= tolerance(expected, n, 4.0, 0)
 
 
 def test_baseline_near_the_published_figures(delivery) -> None:
