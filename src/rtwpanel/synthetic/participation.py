@@ -73,6 +73,9 @@ NUS_BY_EDUCATION = {
 
 @dataclass
 class StudyCohort(Cohort):
+    """The cohort of a study (``is_ips``: in the study's treated arm; ``centre``: 1-based
+    index into its cluster codes; ``diagnosis``: index into its diagnosis groups)."""
+
     group: np.ndarray  # index into GROUPS: status at inclusion
     benefit: np.ndarray  # index into BENEFITS (used where group is ON_BENEFIT)
     nus: np.ndarray  # highest completed education (NUS2000 as integer)
