@@ -25,7 +25,29 @@ How it works, module by module:
   processes (population mode) and appended in person order; text formatted
   with pyarrow, without a Python loop per row.
 
-The demo delivery in ``data/demo`` is ``rtwpanel generate --out data/demo``.
+Another study (``rtwpanel generate --study NAME``, ``generate_delivery(...,
+study=NAME)``) is generated from its study file: its persons, arms, cluster
+codes, allocation schedule and inclusion window from the file, and its
+calibration (targets, planted effect, path dynamics) from the file's
+``synthetic:`` section, read by ``calibration``:
+
+- ``participation``: the cohort and the monthly paths of a trial whose outcome is
+  work participation (employed in a month that is not sick leave at grade 100 on
+  every day), with the planted effect overall and larger in the subgroup out of
+  work long before randomisation (months_out_of_work, of the 24 months before).
+  The truth gains ``sick_leave_full_days`` and ``work_participation``, and
+  ``truth/effects.json`` a ``planted_rct`` section: the planted effect and, from
+  the truth panel, the realised shares by arm at 12 and 18 months after
+  randomisation (overall) and at 12 months (subgroup). The IPS parameters of
+  ``params`` do not apply there and are not written.
+
+Without ``--seed``, the seed is the first day of the study's inclusion as
+YYYYMMDD: 20131001 for ips, 20120101 for jobbmestring (a rule that does not look
+at any result, ``params.SEED_NOTE``).
+
+The demo delivery in ``data/demo`` is ``rtwpanel generate --out data/demo``; the
+jobbmestring delivery in ``data/demo-jobbmestring`` (about 2.8 MB) is
+``rtwpanel generate --out data/demo-jobbmestring --study jobbmestring --gzip``.
 """
 
 from rtwpanel.synthetic.generate import Summary, generate_delivery

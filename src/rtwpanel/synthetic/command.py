@@ -11,14 +11,26 @@ DEFAULT_SEED = 20131001  # kept equal to params.DEFAULT_SEED (not imported: --he
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", required=True, metavar="DIR", help="folder to write (created)")
     parser.add_argument(
+        "--study",
+        default="ips",
+        metavar="NAME",
+        help="the study (studies/NAME.yml) whose trial to generate (default ips, the "
+        "reference trial; another study is calibrated by its file's synthetic: section)",
+    )
+    parser.add_argument(
         "--persons",
         type=int,
         default=None,
         metavar="N",
-        help="number of persons (trial mode: 410, the reference trial; population: any)",
+        help="number of persons (trial mode: the study's, 410 for ips, which takes no "
+        "other; population: any)",
     )
     parser.add_argument(
-        "--seed", type=int, default=DEFAULT_SEED, help=f"random seed (default {DEFAULT_SEED})"
+        "--seed",
+        type=int,
+        default=None,
+        help="random seed (default: the first day of the study's inclusion as YYYYMMDD, "
+        f"{DEFAULT_SEED} for ips)",
     )
     parser.add_argument(
         "--mode",
@@ -65,6 +77,7 @@ def run(args: argparse.Namespace) -> int:
             defect_rates=rates,
             gzip_level=args.gzip,
             progress=bar.update,
+            study=args.study,
         )
     print(summary.line())
     return 0

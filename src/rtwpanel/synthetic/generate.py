@@ -17,8 +17,18 @@ import numpy as np
 import pyarrow as pa
 
 from rtwpanel.errors import RtwError
-from rtwpanel.synthetic import benefits, employment, fmt, registers, sick_leave, truth
+from rtwpanel.study import DEFAULT_STUDY, load_study
+from rtwpanel.synthetic import (
+    benefits,
+    employment,
+    fmt,
+    participation,
+    registers,
+    sick_leave,
+    truth,
+)
 from rtwpanel.synthetic import calendar as cal
+from rtwpanel.synthetic.calibration import HORIZONS, MONTHS_BEFORE, Calibration, load_calibration
 from rtwpanel.synthetic.cohort import DIAGNOSIS_CODES, Cohort, make_cohort
 from rtwpanel.synthetic.defects import inject
 from rtwpanel.synthetic.params import (
@@ -110,6 +120,7 @@ class ChunkOutput:
     participants: bytes
     truth: bytes | Path  # a gzip member (or the part file holding it)
     blocks: dict[str, Block]
+    realised: dict[tuple[str, int, bool], np.ndarray] | None = None  # (sum, persons)
 
 
 @dataclass(frozen=True)
@@ -124,18 +135,29 @@ class ChunkJob:
     truth_level: int
     raw_gzip_level: int | None = None  # the delivery's own files as .csv.gz
     spill_dir: Path | None = None  # workers leave large parts here as files
+    calibration: Calibration | None = None  # a study other than the reference trial
 
 
 def _chunk_tables(
-    cohort: Cohort, params: Params, seed_key: tuple[int, ...], width: int
+    cohort: Cohort,
+    params: Params,
+    seed_key: tuple[int, ...],
+    width: int,
+    calibration: Calibration | None = None,
 ) -> tuple[list[Table], np.ndarray, dict[str, np.ndarray]]:
     """The sound tables of one chunk and its truth (persons with register data)."""
 
     def rng(stream: int) -> np.random.Generator:
         return np.random.default_rng([*seed_key, stream])
 
-    paths = simulate(rng(1), cohort, params)
     keep = np.flatnonzero(cohort.alive)
+    full = None
+    if calibration is None:
+        paths = simulate(rng(1), cohort, params)
+    else:
+        assert isinstance(cohort, participation.StudyCohort)
+        study_paths = participation.simulate(rng(1), cohort, calibration)
+        paths, full = study_paths.paths, study_paths.full[keep]
     person = cohort.first + keep
     sub = {name: getattr(paths, name)[keep] for name in paths.__dataclass_fields__}
     rates = params.defect_rates
@@ -144,10 +166,17 @@ def _chunk_tables(
     ytelser = benefits.build(
         rng(3), sub["aap"], sub["disability"], sub["unemployment"], person, width
     )
-    sykepenger, sykmeldinger, sick = sick_leave.build(
-        rng(4), sub["sick"], sub["short_absence"], person, width, rates["sick_leave_mismatch"]
+    sykepenger, sykmeldinger, sick, full_days = sick_leave.build(
+        rng(4),
+        sub["sick"],
+        sub["short_absence"],
+        person,
+        width,
+        rates["sick_leave_mismatch"],
+        full=full,
     )
-    nus = registers.nus_codes(rng(5), len(keep))
+    # education: the reference trial's levels, or the study's (drawn with the cohort)
+    nus = registers.nus_codes(rng(5), len(keep)) if calibration is None else cohort.nus[keep]
     rel = np.arange(cal.N_MONTHS)[None, :] - cohort.rand_month[keep][:, None]
     npr, npr_truth = registers.npr(rng(6), rel, cohort.birth_year[keep], person, width)
     tables = [
@@ -185,21 +214,59 @@ def _chunk_tables(
         "in_education_course": sub["course"],
         **npr_truth,
     }
+    if full_days is not None:
+        statuses["sick_leave_full_days"] = full_days
+        every_day = full_days >= cal.DAYS_IN_MONTH[None, :]
+        statuses["work_participation"] = emp["employed"] & ~every_day
     return tables, person, statuses
 
 
-def _participants(cohort: Cohort, width: int) -> pa.Array:
+def _realised(
+    cohort: Cohort, keep: np.ndarray, statuses: dict[str, np.ndarray], calibration: Calibration
+) -> dict[tuple[str, int, bool], np.ndarray]:
+    """Work participation h months after randomisation (the month of randomisation is
+    0) of the persons observed then, by group ('all' and the subgroup, by months out of
+    work in the truth) and arm: (persons participating, persons)."""
+    wp = np.asarray(statuses["work_participation"], dtype=bool)
+    rand_month = cohort.rand_month[keep]
+    treated = cohort.is_ips[keep]
+    months_out = participation.months_out_of_work(wp, rand_month)
+    groups = {
+        "all": np.ones(len(keep), dtype=bool),
+        calibration.subgroup: (months_out >= 0) & calibration.in_subgroup(months_out),
+    }
+    out = {}
+    for name, members in groups.items():
+        for h in HORIZONS:
+            month = rand_month + h
+            observed = members & (month < cal.N_MONTHS)
+            value = wp[np.arange(len(keep)), np.minimum(month, cal.N_MONTHS - 1)]
+            for arm in (True, False):
+                chosen = observed & (treated == arm)
+                out[(name, h, arm)] = np.array([int(value[chosen].sum()), int(chosen.sum())])
+    return out
+
+
+def _participants(cohort: Cohort, width: int, calibration: Calibration | None = None) -> pa.Array:
     person = cohort.first + np.arange(cohort.size)
+    if calibration is None:
+        centre = fmt.ints(cohort.centre)
+        arms: tuple[str, ...] = ("IPS", "TAU")
+        diagnoses: tuple[str, ...] = DIAGNOSIS_CODES
+    else:
+        centre = fmt.labels(cohort.centre - 1, calibration.cluster_codes)
+        arms = (calibration.treated_code, calibration.control_code)
+        diagnoses = calibration.diagnosis_codes
     return fmt.join_lines(
         [
             fmt.person_ids(person, width),
-            fmt.ints(cohort.centre),
-            fmt.labels(np.where(cohort.is_ips, 0, 1), ("IPS", "TAU")),
+            centre,
+            fmt.labels(np.where(cohort.is_ips, 0, 1), arms),
             fmt.dates(cohort.randomised),
             fmt.labels(np.where(cohort.female, 0, 1), ("K", "M")),
             fmt.ints(cohort.birth_year),
             fmt.ints(cohort.born_in_norway.astype(np.int64)),
-            fmt.labels(cohort.diagnosis, DIAGNOSIS_CODES),
+            fmt.labels(cohort.diagnosis, diagnoses),
             fmt.dates(cohort.death),
         ]
     )
@@ -210,8 +277,13 @@ def build_chunk(job: ChunkJob) -> ChunkOutput:
     params = job.params
     seed_key = (params.seed, job.index)
     trial = params.mode == "trial"
-    cohort = make_cohort(np.random.default_rng([*seed_key, 0]), job.first, job.size, trial)
-    tables, person, statuses = _chunk_tables(cohort, params, seed_key, job.width)
+    calibration = job.calibration
+    cohort_rng = np.random.default_rng([*seed_key, 0])
+    if calibration is None:
+        cohort = make_cohort(cohort_rng, job.first, job.size, trial)
+    else:
+        cohort = participation.make_cohort(cohort_rng, job.first, job.size, trial, calibration)
+    tables, person, statuses = _chunk_tables(cohort, params, seed_key, job.width, calibration)
     defect_rng = np.random.default_rng([*seed_key, 99])
     unknown_next = [job.unknown_first]
 
@@ -228,10 +300,11 @@ def build_chunk(job: ChunkJob) -> ChunkOutput:
         blocks[table.source] = make_block(table, inline, tail)
         if job.raw_gzip_level is not None:
             compress_block(blocks[table.source], job.raw_gzip_level)
-    truth_text = fmt.line_bytes(truth.lines(person, job.width, statuses))
+    extra = () if calibration is None else truth.PARTICIPATION_COLUMNS
+    truth_text = fmt.line_bytes(truth.lines(person, job.width, statuses, extra))
     if job.index == 0:  # the header goes into the first gzip member
-        truth_text = (";".join(truth.COLUMNS) + "\n").encode() + truth_text
-    participants = bytes(fmt.line_bytes(_participants(cohort, job.width)))
+        truth_text = (";".join(truth.COLUMNS + extra) + "\n").encode() + truth_text
+    participants = bytes(fmt.line_bytes(_participants(cohort, job.width, calibration)))
     if job.raw_gzip_level is not None:
         participants = gzip_member(participants, job.raw_gzip_level)
     output = ChunkOutput(
@@ -241,6 +314,8 @@ def build_chunk(job: ChunkJob) -> ChunkOutput:
         truth=gzip_member(truth_text, job.truth_level),
         blocks=blocks,
     )
+    if calibration is not None:
+        output.realised = _realised(cohort, np.flatnonzero(cohort.alive), statuses, calibration)
     if job.spill_dir is not None:
         # hand large parts over as files rather than through a pipe
         for source, block in blocks.items():
@@ -258,13 +333,14 @@ def _spill(path: Path, data: bytes | Path) -> Path:
 def generate_delivery(
     out_dir: str | Path,
     persons: int | None = None,
-    seed: int = DEFAULT_SEED,
+    seed: int | None = None,
     mode: str = "trial",
     defect_rates: dict[str, float] | None = None,
     compress_truth_level: int | None = None,
     gzip_level: int | None = None,
     progress: Callable[[int], None] | None = None,
     workers: int | None = None,
+    study: str = DEFAULT_STUDY,
 ) -> Summary:
     """Write a delivery into ``out_dir`` (created; existing delivery files are replaced).
 
@@ -274,13 +350,28 @@ def generate_delivery(
     output does not depend on it). ``progress(n)`` is called with the persons done
     after each chunk. ``gzip_level`` (1-9) writes the participants and register
     files as ``name.csv.gz``: the same lines, about a sixth of the disk.
+
+    ``study`` names a study file (studies/<name>.yml). The default, the reference
+    trial, is calibrated in ``params``; any other study by its file's ``synthetic:``
+    section (``calibration``, ``participation``): its persons (``persons`` may say
+    otherwise in either mode), arms, clusters, allocation and inclusion window, and
+    a planted effect on work participation whose realised size goes into
+    ``truth/effects.json`` (``planted_rct``). Without ``seed``, the seed is the first
+    day of the study's inclusion as YYYYMMDD (``params.SEED_NOTE``).
     """
     started = time.perf_counter()
     if mode not in ("trial", "population"):
         raise RtwError(f"mode must be 'trial' or 'population', got '{mode}'")
-    if mode == "trial" and persons not in (None, TRIAL_PERSONS):
+    calibration = None
+    if study != DEFAULT_STUDY:
+        calibration = load_calibration(load_study(study))
+        _check_window(calibration)
+    elif mode == "trial" and persons not in (None, TRIAL_PERSONS):
         raise RtwError(f"trial mode has {TRIAL_PERSONS} persons; use --mode population for others")
-    n = TRIAL_PERSONS if persons is None else int(persons)
+    if seed is None:  # the rule of the demo's seed (params.SEED_NOTE)
+        seed = DEFAULT_SEED if calibration is None else calibration.demo_seed
+    default_persons = TRIAL_PERSONS if calibration is None else calibration.persons
+    n = default_persons if persons is None else int(persons)
     if n < 1:
         raise RtwError("persons must be at least 1")
     rates = dict(DEFAULT_DEFECT_RATES if defect_rates is None else defect_rates)
@@ -310,9 +401,11 @@ def generate_delivery(
             unknown_block=unknown_block,
             truth_level=level,
             raw_gzip_level=gzip_level,
+            calibration=calibration,
         )
         for index, first in enumerate(starts)
     ]
+    realised: dict[tuple[str, int, bool], np.ndarray] = {}
 
     files = {s: SourceFile(out, s, list(cols), gzip_level) for s, cols in SOURCES.items()}
     participants_header = (";".join(PARTICIPANT_COLUMNS) + "\n").encode()
@@ -334,6 +427,8 @@ def generate_delivery(
         for source, block in output.blocks.items():
             files[source].append(block)
         summary.persons_with_register_data += output.persons_with_register_data
+        for key, counts in (output.realised or {}).items():
+            realised[key] = realised.get(key, 0) + counts
         if progress is not None:
             progress(output.size)
 
@@ -351,6 +446,8 @@ def generate_delivery(
         for source, first_month, last_month in COVERAGE:
             coverage.write(f"{source};{first_month};{last_month}\n")
     effects = params.as_dict()
+    if calibration is not None:
+        effects = _study_effects(effects, calibration, realised)
     effects["person_id_width"] = width
     effects["truth_gzip_level"] = level
     if gzip_level is not None:
@@ -359,6 +456,57 @@ def generate_delivery(
         handle.write(json.dumps(effects, indent=2, sort_keys=True) + "\n")
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+def _check_window(calibration: Calibration) -> None:
+    """The study's inclusion window must leave the months before and after that the
+    subgroup and the horizons need inside the register window."""
+    first = cal.month_of_day(np.array([cal.day(calibration.inclusion[0])]))[0]
+    last = cal.month_of_day(np.array([cal.day(calibration.inclusion[1])]))[0]
+    window = f"{cal.FIRST_MONTH} to {cal.FIRST_MONTH + cal.N_MONTHS - 1}"
+    if first < MONTHS_BEFORE or last + max(HORIZONS) > cal.N_MONTHS - 1:
+        raise RtwError(
+            f"study {calibration.study}: inclusion {calibration.inclusion[0]} to "
+            f"{calibration.inclusion[1]} needs {MONTHS_BEFORE} months before and "
+            f"{max(HORIZONS)} after inside the generator's register window ({window})"
+        )
+
+
+def _study_effects(
+    params: dict, calibration: Calibration, realised: dict[tuple[str, int, bool], np.ndarray]
+) -> dict:
+    """effects.json of a study other than the reference trial: the parameters that apply,
+    its calibration, and the planted effect with its realised size."""
+    effects = {key: params[key] for key in ("seed", "mode", "persons", "defect_rates")}
+    effects["chunk_persons"] = params["chunk_persons"]
+    effects["study"] = calibration.study
+    effects["synthetic"] = calibration.as_dict()
+    sub = calibration.subgroup
+
+    def shares(group: str, h: int) -> dict:
+        t_sum, t_n = (int(x) for x in realised[(group, h, True)])
+        c_sum, c_n = (int(x) for x in realised[(group, h, False)])
+        treated = t_sum / t_n if t_n else None
+        control = c_sum / c_n if c_n else None
+        both = treated is not None and control is not None
+        return {
+            "treated": treated,
+            "control": control,
+            "difference": treated - control if both else None,
+            "persons": t_n + c_n,
+        }
+
+    effects["planted_rct"] = {
+        "outcome": "work_participation",
+        "horizons": list(HORIZONS),
+        "effect": {str(h): calibration.effect["all"][h] for h in HORIZONS},
+        "subgroups": {sub: {"12": calibration.effect[sub][12]}},
+        "realised": {
+            "all": {str(h): shares("all", h) for h in HORIZONS},
+            sub: {"12": shares(sub, 12)},
+        },
+    }
+    return effects
 
 
 def _run(jobs: list[ChunkJob], workers: int | None, spill_dir: Path) -> Iterator[ChunkOutput]:

@@ -9,6 +9,11 @@ always more than a day apart, so they never chain by accident.
 
 A mismatch moves the first and/or last day of the certificate chain by days to
 a few weeks; the register spell keeps the true days.
+
+With ``full`` (trials whose outcome is work participation), the spells of
+``sick`` are graded (below 100) and each run of ``full`` months is a spell at
+grade 100 from the first day of its first month to the last day of its last, so
+that its months are sick leave at grade 100 on every day.
 """
 
 from __future__ import annotations
@@ -29,6 +34,7 @@ CERT_LENGTHS = np.array([7, 14, 14, 21, 28, 31])
 OUTWARD_MAX = 12  # two neighbouring spells are at least 29 days apart
 INWARD_MAX = 20
 MISMATCH_KINDS = ("start", "stop", "both")
+PARTLY_P = GRADES_P[1:] / GRADES_P[1:].sum()
 
 
 def build(
@@ -38,8 +44,10 @@ def build(
     person: np.ndarray,
     width: int,
     mismatch_rate: float,
-) -> tuple[Table, Table, np.ndarray]:
-    """(sykepenger, sykmeldinger, truth sick_listed)."""
+    full: np.ndarray | None = None,
+) -> tuple[Table, Table, np.ndarray, np.ndarray | None]:
+    """(sykepenger, sykmeldinger, truth sick_listed, truth days at grade 100 by month
+    or None without ``full``)."""
     row, first, last = runs(sick)
     m = len(row)
     u = rng.random((2, m))
@@ -47,6 +55,19 @@ def build(
     tom = cal.day_in_month(last, 16, 31, u[1])
     grad = GRADES[rng.choice(len(GRADES), size=m, p=GRADES_P)]
     diagnosis = rng.choice(len(DIAGNOSES), size=m, p=DIAGNOSES_P)
+    if full is not None:
+        grad = GRADES[1:][rng.choice(len(PARTLY_P), size=m, p=PARTLY_P)]
+        f_row, f_first, f_last = runs(full)
+        row = np.concatenate([row, f_row])
+        fom = np.concatenate([fom, cal.MONTH_START[f_first]])
+        tom = np.concatenate([tom, cal.MONTH_START[f_last + 1] - 1])
+        grad = np.concatenate([grad, np.full(len(f_row), 100)])
+        diagnosis = np.concatenate(
+            [diagnosis, rng.choice(len(DIAGNOSES), size=len(f_row), p=DIAGNOSES_P)]
+        )
+        order = np.lexsort([fom, row])
+        row, fom, tom, grad, diagnosis = (a[order] for a in (row, fom, tom, grad, diagnosis))
+        m = len(row)
     serial = rank_within(row)
     spell_id = fmt.keyed_ids("S", person[row], serial, width, 2)
 
@@ -107,6 +128,16 @@ def build(
     truth = np.zeros(sick.shape, dtype=bool)
     truth |= sick
     truth |= short_absence
+    full_days = None
+    if full is not None:
+        truth |= full
+        full_days = _days_at_100(
+            np.concatenate([row, s_row]),
+            np.concatenate([fom, s_fom]),
+            np.concatenate([tom, s_tom]),
+            np.concatenate([grad, np.full(len(s_row), 100)]),
+            sick.shape,
+        )
 
     sykepenger = Table(
         source="sykepenger",
@@ -148,4 +179,22 @@ def build(
         span=("fom_date", "tom_date"),
         span_start=cert_fom,
     )
-    return sykepenger, sykmeldinger, truth
+    return sykepenger, sykmeldinger, truth, full_days
+
+
+def _days_at_100(
+    row: np.ndarray, fom: np.ndarray, tom: np.ndarray, grad: np.ndarray, shape: tuple[int, int]
+) -> np.ndarray:
+    """Days of each person and month on sick leave at grade 100 (the spells and
+    certificate-only absences never overlap)."""
+    at_100 = grad == 100
+    row, fom, tom = row[at_100], fom[at_100], tom[at_100]
+    first, last = cal.month_of_day(fom), cal.month_of_day(tom)
+    item, pos = expand(last - first + 1)
+    month = first[item] + pos
+    days = np.minimum(tom[item], cal.MONTH_START[month + 1] - 1) - np.maximum(
+        fom[item], cal.MONTH_START[month]
+    )
+    out = np.zeros(shape, dtype=np.int64)
+    np.add.at(out, (row[item], month), days + 1)
+    return out

@@ -17,6 +17,8 @@ COLUMNS = (
     "in_programme", "in_education_oct", "in_education_course", "npr_avtalespesialist",
     "npr_bup", "npr_phv_poli", "npr_phv_dag", "npr_phv_dogn_days",
 )  # fmt: skip
+# columns of a trial whose outcome is work participation (after COLUMNS)
+PARTICIPATION_COLUMNS = ("sick_leave_full_days", "work_participation")
 # columns whose source ends with December 2015 (empty after)
 TO_DECEMBER_2015 = {
     "on_social_assistance", "npr_avtalespesialist", "npr_bup", "npr_phv_poli",
@@ -56,8 +58,11 @@ def _blocks() -> tuple[pa.Array, pa.Array, pa.Array]:
 _EMPLOYMENT, _FLAGS, _NPR = _blocks()
 
 
-def lines(person: np.ndarray, width: int, statuses: dict[str, np.ndarray]) -> pa.Array:
-    """One line per person and month (person-major), columns as COLUMNS."""
+def lines(
+    person: np.ndarray, width: int, statuses: dict[str, np.ndarray], extra: tuple[str, ...] = ()
+) -> pa.Array:
+    """One line per person and month (person-major), columns as COLUMNS, then the
+    ``extra`` statuses (integers)."""
     n = len(person)
     late = np.tile(np.arange(T) > LAST_DECEMBER, n)
     fields = [fmt.person_ids(np.repeat(person, T), width), fmt.months(np.tile(np.arange(T), n))]
@@ -88,4 +93,6 @@ def lines(person: np.ndarray, width: int, statuses: dict[str, np.ndarray]) -> pa
         text = pc.utf8_slice_codeunits(text, 0, -1)  # without the newline
         npr = pc.replace_with_mask(npr, pa.array(many), text)
     fields.append(npr)
+    for name in extra:
+        fields.append(fmt.ints(np.asarray(statuses[name]).reshape(-1).astype(np.int64)))
     return fmt.join_lines(fields)
