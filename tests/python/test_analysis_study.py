@@ -120,6 +120,8 @@ def test_the_tables_any_rct_gets_are_written_with_its_labels(steady: dict) -> No
     assert {"office_N2", "office_N3", "office_N4"} <= set(coefficients.index)
     assert "office_N1" not in coefficients.index
     assert list(_csv(out, "table_12").index) == ["office N1", "office N2", "office N3", "office N4"]
+    clustering = set(pd.read_csv(out / "estimates.csv")["clustering"])
+    assert clustering == {"office", "person"}
 
 
 def test_the_tables_it_lacks_are_listed_with_the_reason(steady: dict) -> None:

@@ -140,6 +140,10 @@ def run_evaluation(database: Path, out: Path, options: Options) -> Outcome:
     files: list[Path] = []
     for item in published:
         files += write_table(item, out)
+    for table in tables:  # the clustering column names the study's cluster
+        for row in table.estimates:
+            if row["clustering"] == "centre":
+                row["clustering"] = trial.cluster_word
     estimates_csv = publish(estimate_tables.estimates_table(tables), options.threshold)
     files.append(write_numbers(estimates_csv, out))
 

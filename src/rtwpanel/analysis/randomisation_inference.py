@@ -1,11 +1,12 @@
-"""Randomisation inference for the IPS coefficient, permuting as the trial randomised.
+"""Randomisation inference for the treated arm's coefficient, permuting as the trial
+randomised.
 
-The trial allocated 2:1 (IPS:TAU) and then 1:1, independently of centre
-(`seeds/ref_allocation_schedule.csv`). A re-randomisation therefore permutes
-the arm labels among the persons of each allocation phase, keeping each
-phase's counts (and within centre as well when `by_centre` says the study
-stratified by centre); every month of a person follows the person's label, and
-the same regression is refitted.
+The study file's `allocation` gives the phases and their ratios (IPS: 2:1 and then
+1:1, independently of centre). A re-randomisation therefore permutes the arm
+labels among the persons of each allocation phase, keeping each phase's counts
+(and within cluster as well when `by_centre` says the study stratified by
+cluster, `cluster.stratum`); every month of a person follows the person's label,
+and the same regression is refitted.
 
 By Frisch-Waugh-Lovell the coefficient is d'My / d'Md with M the annihilator of
 the other regressors Z. The label d = P a is constant within person (P maps
@@ -126,7 +127,7 @@ def _strata(design: Design, first_row: np.ndarray, by_centre: bool) -> list[np.n
 
 
 def _every_assignment(labels: np.ndarray, groups: list[np.ndarray]) -> np.ndarray:
-    """persons x assignments: every way to give each stratum its number of IPS labels."""
+    """persons x assignments: every way to give each stratum its number of treated labels."""
     per_stratum = [
         list(itertools.combinations(members.tolist(), int(labels[members].sum())))
         for members in groups
