@@ -206,3 +206,12 @@ def test_every_enumerated_assignment_keeps_each_phase_count() -> None:
     for members in groups:
         assert (assignments[members].sum(axis=0) == labels[members].sum()).all()
     assert len({tuple(column) for column in assignments.T}) == assignments.shape[1]
+
+
+def test_another_study_on_these_marts_is_refused(steady: dict, tmp_path: Path) -> None:
+    from rtwpanel.errors import RtwError
+
+    with pytest.raises(
+        RtwError, match="the marts' arms are ACT, WAIT, not the study's TAU and IPS"
+    ):
+        run_evaluation(steady["database"], tmp_path, Options(study=load_study("ips")))

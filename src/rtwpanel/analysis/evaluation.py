@@ -26,6 +26,7 @@ from rtwpanel.analysis.robustness import saved_table
 from rtwpanel.analysis.suppression import DEFAULT_THRESHOLD, Published, publish
 from rtwpanel.analysis.table import Table
 from rtwpanel.analysis.trial import trial_of
+from rtwpanel.errors import RtwError
 from rtwpanel.paths import PROJECT_DIR
 from rtwpanel.privacy import SMALL_CELL_THRESHOLD
 from rtwpanel.provenance import BuildRecord
@@ -57,6 +58,13 @@ def run_evaluation(database: Path, out: Path, options: Options) -> Outcome:
     trial = trial_of(options.study or built_for(build) or load_study(DEFAULT_STUDY))
     study = trial.study
     marts = load_marts(database)
+    found = set(marts.dim["arm"].dropna().astype(str))
+    if not set(trial.arm_codes) <= found:
+        raise RtwError(
+            f"study {study.name}: the marts' arms are {', '.join(sorted(found)) or 'none'}, "
+            f"not the study's {' and '.join(trial.arm_codes)}: was the warehouse built with "
+            f"--study {study.name}?"
+        )
     out.mkdir(parents=True, exist_ok=True)
     fct = trial.prepare(marts.fct)
     after = trial.prepare(after_months(with_allocation_phase(fct, marts.dim, study)))
