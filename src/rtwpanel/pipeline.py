@@ -10,15 +10,24 @@ import argparse
 from pathlib import Path
 
 from rtwpanel.errors import RtwError
-from rtwpanel.options import add_out, add_raw_dir, add_threshold, add_vars
+from rtwpanel.options import add_out, add_raw_dir, add_study, add_threshold, add_vars
 from rtwpanel.paths import DEMO_DIR, warehouse_path
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    add_raw_dir(parser)
+    add_raw_dir(parser, default=None)
+    add_study(parser)
     add_vars(parser)
     add_out(parser)
     add_threshold(parser)
+
+
+def demo_delivery(study: str | None) -> Path:
+    """The committed demo delivery of a study: data/demo for IPS, data/demo-<name> else."""
+    from rtwpanel.study import DEFAULT_STUDY, load_study
+
+    name = load_study(study or DEFAULT_STUDY).name
+    return DEMO_DIR if name == DEFAULT_STUDY else DEMO_DIR.with_name(f"demo-{name}")
 
 
 def panel_summary(database: Path) -> str:
@@ -36,28 +45,29 @@ def run(args: argparse.Namespace) -> int:
     from rtwpanel.analysis import command as analysis
     from rtwpanel.build import build_and_publish, parse_vars
     from rtwpanel.gates import command as gates
-    from rtwpanel.options import small_cell_threshold
+    from rtwpanel.options import small_cell_threshold, study_var
     from rtwpanel.progress import DbtProgress
     from rtwpanel.synthetic import generate_delivery
 
     threshold = small_cell_threshold(args)  # refused before an hour of building, not after
-    raw_dir: Path = args.raw_dir.resolve()
-    if raw_dir == DEMO_DIR.resolve() and not (raw_dir / "participants.csv").exists():
+    dbt_vars = {**parse_vars(args.var), **study_var(args.study)}  # a broken study file: now
+    demo = demo_delivery(args.study)
+    raw_dir: Path = (args.raw_dir or demo).resolve()
+    if raw_dir == demo.resolve() and not any(raw_dir.glob("participants.csv*")):
         print(f"demo delivery missing: generating it into {raw_dir}")
-        print(generate_delivery(raw_dir).line())
+        gzip_level = None if demo == DEMO_DIR else 1  # as committed
+        print(generate_delivery(raw_dir, study=args.study or "ips", gzip_level=gzip_level).line())
     if not raw_dir.is_dir():
         raise RtwError(f"delivery folder not found: {raw_dir}")
 
     database = warehouse_path()
     with DbtProgress("dbt build") as progress:
-        result = build_and_publish(
-            raw_dir, database, dbt_vars=parse_vars(args.var), on_line=progress.line
-        )
+        result = build_and_publish(raw_dir, database, dbt_vars=dbt_vars, on_line=progress.line)
     progress.summary(result.dbt)
     print(panel_summary(database))
 
     gates_status = gates.check(database, expectations=True)
-    analysis_status = analysis.analyse(database, args.out, threshold=threshold)
+    analysis_status = analysis.analyse(database, args.out, threshold=threshold, study=args.study)
     print(f"warehouse: {database}")
     print(f"report:    {args.out.resolve() / 'report.html'}")
     return gates_status or analysis_status
