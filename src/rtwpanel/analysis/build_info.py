@@ -38,7 +38,7 @@ def describe_build(record: BuildRecord | None) -> dict[str, str]:
     return {
         "delivery": f"{record.raw_dir} (sha256 {record.delivery_sha256[:16]}…, "
         "files and checksums in meta.delivery_files)",
-        "study": f"{record.study} (sha256 {record.study_sha256[:16]}…)"
+        "built for study": f"{record.study} (sha256 {record.study_sha256[:16]}…)"
         if record.study
         else "not recorded (built before studies were files)",
         "dbt variables": variables,
