@@ -10,12 +10,17 @@ import argparse
 from pathlib import Path
 
 from rtwpanel.errors import RtwError
-from rtwpanel.options import add_out, add_raw_dir, add_study, add_threshold, add_vars
+from rtwpanel.options import add_out, add_study, add_threshold, add_vars
 from rtwpanel.paths import DEMO_DIR, warehouse_path
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    add_raw_dir(parser, default=None)
+    parser.add_argument(
+        "--raw-dir",
+        type=Path,
+        default=None,
+        help="the delivery folder (default: the study's demo, data/demo or data/demo-<study>)",
+    )
     add_study(parser)
     add_vars(parser)
     add_out(parser)

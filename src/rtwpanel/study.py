@@ -87,6 +87,7 @@ class Study:
     early_before: dt.date | None
     cost_benefit: dict[str, float] | None
     published: dict[str, dict[str, float]]
+    plausible_shares: dict[str, tuple[float, float]]  # status -> range of its share by arm
     path: Path
     sha256: str
 
@@ -250,6 +251,7 @@ class _Reader:
             early_before=self.date("early_before", required=False),
             cost_benefit=self.numbers("cost_benefit"),
             published=self.published(),
+            plausible_shares=self.plausible_shares(),
             path=self.path,
             sha256=sha256,
         )
@@ -335,3 +337,24 @@ class _Reader:
         if not isinstance(value, dict):
             self.fail("published", "must be a mapping")
         return {str(name): self.numbers(f"published.{name}") or {} for name in value}
+
+    def plausible_shares(self) -> dict[str, tuple[float, float]]:
+        from rtwpanel.marts_schema import BINARY_STATUSES
+
+        value = self.get("plausible_shares", required=False) or {}
+        if not isinstance(value, dict):
+            self.fail("plausible_shares", "must map statuses to [low, high]")
+        ranges = {}
+        for status, bounds in value.items():
+            key = f"plausible_shares.{status}"
+            if status not in BINARY_STATUSES:
+                self.fail(key, "must name a 0/1 status of the panel")
+            if (
+                not isinstance(bounds, list)
+                or len(bounds) != 2
+                or any(isinstance(b, bool) or not isinstance(b, int | float) for b in bounds)
+                or not 0 <= bounds[0] <= bounds[1] <= 1
+            ):
+                self.fail(key, "must be [low, high] with 0 <= low <= high <= 1")
+            ranges[str(status)] = (float(bounds[0]), float(bounds[1]))
+        return ranges

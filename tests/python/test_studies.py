@@ -149,3 +149,29 @@ def test_a_broken_study_file_is_refused_naming_the_key(tmp_path: Path) -> None:
     )  # fmt: skip
     assert result.returncode == 1
     assert "allocation.2.treated" in result.stderr and str(path) in result.stderr
+
+
+def test_the_evaluation_makes_its_tables_in_its_own_terms(trial: dict[str, Path]) -> None:
+    out = trial["root"] / "report"
+    analysed = rtwpanel(
+        "analyse", "--study", str(trial["study"]), "--db", str(trial["warehouse"]),
+        "--out", str(out), "--permutations", "99", "--no-wild-bootstrap",
+        warehouse=trial["warehouse"],
+    )  # fmt: skip
+    assert analysed.returncode == 0, analysed.stdout[-3000:] + analysed.stderr[-3000:]
+    for table in ("table_05", "table_06", "table_07", "table_08", "table_13", "figure_09_data"):
+        assert (out / f"{table}.csv").exists(), table
+    baseline = (out / "table_05.csv").read_text(encoding="utf-8").splitlines()[0]
+    assert "Coaching" in baseline and "Waiting list" in baseline
+    # the status table at inclusion and at the study's horizons, 6 and 12 months
+    header = (out / "table_06.csv").read_text(encoding="utf-8").splitlines()[0].split(",")
+    assert header[1:] == [
+        f"{arm} {when}{n}"
+        for when in ("inclusion", "6 months", "12 months")
+        for arm in ("Waiting list", "Coaching")
+        for n in ("", " N")
+    ], header
+    report = (out / "report.md").read_text(encoding="utf-8")
+    assert report.startswith("# A made-up trial of job coaching")
+    # the demo's registers have no truth for this study, and no cost side: said, not hidden
+    assert "Tables 21-23" in report

@@ -15,17 +15,21 @@ shown in the report together with the dbt gates.
 
 from __future__ import annotations
 
+import copy
 import json
 import os
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rtwpanel.errors import RtwError
 from rtwpanel.gates.frames import FRAMES
 from rtwpanel.gates.warehouse import connect_read_only
 from rtwpanel.paths import PROJECT_DIR
+
+if TYPE_CHECKING:
+    from rtwpanel.study import Study
 
 EXPECTATIONS_DIR = PROJECT_DIR / "expectations"
 SEVERITIES = ("critical", "warning")
@@ -89,6 +93,45 @@ def load_suite_specs(directory: Path = EXPECTATIONS_DIR) -> list[dict[str, Any]]
     return specs
 
 
+def for_study(specs: list[dict[str, Any]], study: Study | None) -> list[dict[str, Any]]:
+    """The suites with the study's plausible ranges of the shares by arm.
+
+    The suites' ranges describe the IPS population; a study of another
+    population declares its own (`plausible_shares` in its file), which replace
+    the range checks of status_by_arm on those statuses (the 0-1 bounds stay).
+    """
+    if study is None or not study.plausible_shares:
+        return specs
+    specs = copy.deepcopy(specs)
+    for spec in specs:
+        if spec["name"] != "status_by_arm":
+            continue
+        for expectation in spec.get("expectations", []):
+            kwargs = expectation.get("kwargs", {})
+            status = str(kwargs.get("column", "")).removeprefix("share_")
+            if (
+                expectation.get("type") == "expect_column_values_to_be_between"
+                and "row_condition" in kwargs
+                and status in study.plausible_shares
+            ):
+                kwargs["min_value"], kwargs["max_value"] = study.plausible_shares[status]
+                meta = expectation.setdefault("meta", {})
+                meta["notes"] = f"{meta.get('notes', '')} (range of {study.path.name})".strip()
+    return specs
+
+
+def _study_of(database: Path) -> Study | None:
+    """The study the warehouse was built for (meta.build_info), when it says."""
+    from rtwpanel.analysis.build_info import find_build_info
+    from rtwpanel.study import load_study
+
+    record = find_build_info(database)
+    if record is None or not record.study:
+        return None
+    path = Path(record.study)
+    return load_study(path if path.is_absolute() else PROJECT_DIR / path)
+
+
 def _quiet_context() -> Any:
     import great_expectations as gx
     from great_expectations.data_context.types.base import ProgressBarsConfig
@@ -124,7 +167,7 @@ def run_checkpoint(
 
     With `results_path`, the results are kept there under the warehouse's build id.
     """
-    specs = load_suite_specs(suites_dir)
+    specs = for_study(load_suite_specs(suites_dir), _study_of(database))
     # no usage analytics: set before GX is first imported, which reads it
     os.environ["GX_ANALYTICS_ENABLED"] = "false"
 
