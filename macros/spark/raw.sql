@@ -11,7 +11,7 @@
     U+FFFD, which spark__raw_scan counts as unreadable lines. So rejects_table
     (DuckDB's table of lines it could not read) is not needed here.
 -#}
-{% macro spark__raw_read(path, rejects_table=none) -%}
+{% macro spark__raw_read(path, rejects_table=none, estimate_rows=false) -%}
     (select nullif(value, '') as raw_line from text.`{{ rtwpanel.spark_path(path) }}`)
 {%- endmacro %}
 
@@ -53,7 +53,8 @@
         {#- a dbt unit test's mocked rows (a CTE with raw_line), read in the given order -#}
         {%- set reader = relation -%}
     {%- else -%}
-        {%- set reader = rtwpanel.raw_read(rtwpanel.raw_dir() ~ '/' ~ relation.identifier ~ '.csv*') -%}
+        {#- exactly name.csv or name.csv.gz, as the structural checks found it -#}
+        {%- set reader = rtwpanel.raw_read(rtwpanel.raw_file_path(relation.identifier, [])) -%}
     {%- endif -%}
     with rtw_scanned as (
         select

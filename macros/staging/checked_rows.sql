@@ -42,6 +42,13 @@
         {%- endfor -%}
     {%- endif -%}
 
+    {#- The one file the structural checks resolved (name.csv or name.csv.gz,
+        never a stray name.csv.bak beside it); the source stays the node's
+        lineage, and a unit test's mocked source is read as it is given. -#}
+    {%- if execute and not (raw_relation.identifier or '').startswith('__dbt__cte__') -%}
+        {%- set raw_relation = rtwpanel.raw_read(path, none, true) -%}
+    {%- endif -%}
+
     {#- The checks, in precedence order: (condition, reason, column or none). -#}
     {%- set checks = [] -%}
     {%- do checks.append(['field_count <> ' ~ header_width[-1], 'wrong_field_count', none]) -%}
