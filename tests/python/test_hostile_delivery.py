@@ -10,46 +10,16 @@ together in one build: tests/python/test_hostile_rows.py.
 from __future__ import annotations
 
 import gzip
-import json
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from test_staging_tiny import PROJECT_DIR, TINY
+from test_staging_tiny import TINY, run_dbt
 
 IDENTITY_NUMBER = "01017012345"
 IDENTITY_WRITTEN = "010170 12345"
-
-
-def run_dbt(
-    args: list[str], raw_dir: Path, workdir: Path, variables: dict[str, object] | None = None
-) -> subprocess.CompletedProcess[str]:
-    """dbt from the project root, into files of its own; vars as JSON (a path may hold a quote)."""
-    env = dict(os.environ)
-    env.update(
-        {
-            "DBT_PROFILES_DIR": str(PROJECT_DIR),
-            "RTW_DUCKDB_PATH": str(workdir / "rtw.duckdb"),
-            "DBT_TARGET_PATH": str(workdir / "target"),
-            "DBT_LOG_PATH": str(workdir / "logs"),
-            "RTW_THREADS": "2",
-        }
-    )
-    dbt = Path(sys.executable).parent / "dbt"
-    dbt_vars = json.dumps({"raw_dir": str(raw_dir), **(variables or {})})
-    return subprocess.run(
-        [str(dbt), *args, "--vars", dbt_vars],
-        cwd=PROJECT_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
 
 
 def copy_tiny(tmp_path: Path) -> Path:
