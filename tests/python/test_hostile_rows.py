@@ -14,6 +14,8 @@ these faults are planted, each worked out by hand:
   March), pensionable income of -5000 (P0000002, 2012): each quarantined as
   implausible_value with its column and offending field, counted by the gate;
 - a NUL byte in free text (sykepenger diagnose): quarantined as nul_byte;
+- SQL in an id: a programme participation of P0000003 whose deltakelse_id is
+  `T5' or '1'='1`, in the months of its T1: loaded as it is, nothing else;
 - a conflicting registration: A1 registered twice in June 2013, start
   2012-06-01 at 50 % and start 2012-07-01 at 80 %: the later start is taken,
   and the gate counts the relationship.
@@ -37,6 +39,7 @@ from test_gates_delivery import write_delivery
 pytestmark = pytest.mark.slow
 
 IDENTITY_NUMBER = "01017012345"
+QUOTED_ID = "T5' or '1'='1"  # SQL in an id is a value, never code
 
 PLANTED = {
     "ytelser": [
@@ -52,6 +55,7 @@ PLANTED = {
     "sosialhjelp": ["P0000002;201303;-3000"],
     "inntekt": ["P0000002;2012;-5000"],
     "sykepenger": ["P0000002;S2;20130501;20130510;100;P7\x006"],
+    "tiltak": [f"P0000003;{QUOTED_ID};ARBFORB;20130101;20130331;FULLF"],
 }
 
 # (source, line, reason, column, offending field): the clean files' lengths + 1 header
@@ -217,3 +221,15 @@ def test_conflicting_registrations_are_picked_by_rule_and_counted(hostile) -> No
         " where gate = 'aa_conflicting_registrations_share'"
     ).fetchone()
     assert gate == (1, "warn")
+
+
+def test_sql_in_an_id_is_stored_as_a_value(hostile) -> None:
+    con, _ = hostile
+    ids = con.execute(
+        "select deltakelse_id from staging.stg_tiltak order by source_line"
+    ).fetchall()
+    assert ids == [("T1",), (QUOTED_ID,)]
+    in_programme = con.execute(
+        "select sum(in_programme) from marts.fct_person_month where person_id = 'P0000003'"
+    ).fetchone()
+    assert in_programme == (3,)  # January to March, as with T1 alone
