@@ -52,9 +52,12 @@
     {%- elif (relation.identifier or '').startswith('__dbt__cte__') -%}
         {#- a dbt unit test's mocked rows (a CTE with raw_line), read in the given order -#}
         {%- set reader = relation -%}
-    {%- else -%}
+    {%- elif execute -%}
         {#- exactly name.csv or name.csv.gz, as the structural checks found it -#}
         {%- set reader = rtwpanel.raw_read(rtwpanel.raw_file_path(relation.identifier, [])) -%}
+    {%- else -%}
+        {#- parsing: no query runs, the path is only a placeholder -#}
+        {%- set reader = rtwpanel.raw_read(rtwpanel.raw_dir() ~ '/' ~ relation.identifier ~ '.csv') -%}
     {%- endif -%}
     with rtw_scanned as (
         select
