@@ -9,7 +9,7 @@
 
 {#- DuckDB's glob() table function. -#}
 {% macro duckdb__raw_glob(pattern) %}
-    {%- set found = run_query("select file from glob('" ~ pattern ~ "') order by 1") -%}
+    {%- set found = run_query("select file from glob(" ~ rtwpanel.sql_string(pattern) ~ ") order by 1") -%}
     {{- return(found.columns[0].values() | list) -}}
 {% endmacro %}
 

@@ -9,14 +9,22 @@
         field of any file: the file, line and column are named, the value
         never is;
       - coverage.csv without a row for a source.
-      - a line that cannot be read (not UTF-8): file and line are named.
-    A file that cannot be opened at all (e.g. a broken gzip stream) fails in
-    the reader with DuckDB's message naming the file.
-    Set var check_delivery: false to skip (e.g. to load only the seeds).
+      - a line that cannot be read (not UTF-8, or longer than the reader's
+        limit): file and line are named, and the limit;
+      - a file in the folder that is not a file of the contract, when var
+        unrecognised_files is refuse (warn, the default: each is named in a
+        warning; the build reads only name.csv or name.csv.gz, never them).
+    A gzip file is verified whole (its CRC) before this runs, by the dbt
+    plugin (src/rtwpanel/dbt_plugin.py): a corrupt one is refused by name.
+    Set var check_delivery: false to skip the checks of the contract's shape
+    (e.g. to load only the seeds). The protection of personal data is not
+    skipped: every file present is still scanned for identity numbers and
+    unreadable lines, which would otherwise reach the tables or a reader's
+    error message.
 -#}
 {% macro check_delivery() %}
-    {%- if execute and var('check_delivery', true) -%}
-        {%- set problems = rtwpanel.delivery_problems() -%}
+    {%- if execute -%}
+        {%- set problems = rtwpanel.delivery_problems(var('check_delivery', true)) -%}
         {%- if problems | length > 0 -%}
             {{- exceptions.raise_compiler_error(
                 "Delivery '" ~ rtwpanel.raw_dir() ~ "' refused, nothing was built ("
@@ -28,21 +36,30 @@
 {%- endmacro %}
 
 
-{#- The problems of the delivery in var raw_dir, as messages (empty: sound). -#}
-{% macro delivery_problems() %}
+{#-
+    The problems of the delivery in var raw_dir, as messages (empty: sound).
+    With whole=false only the scans that keep personal data out of the build
+    run, over the files present.
+-#}
+{% macro delivery_problems(whole=true) %}
     {%- set problems = [] -%}
     {%- set files = rtwpanel.raw_files() -%}
     {%- set covered = [] -%}
+    {%- if whole -%}
+        {%- do rtwpanel.check_unrecognised_files(files, problems) -%}
+    {%- endif -%}
     {%- for name, spec in files.items() -%}
-        {%- set path = rtwpanel.raw_file_path(name, problems) -%}
+        {%- set path = rtwpanel.raw_file_path(name, problems if whole else []) -%}
         {%- if path is not none -%}
             {%- set file_label = path.split('/')[-1] -%}
             {%- set header = rtwpanel.raw_header(path) -%}
             {%- if header is none -%}
-                {%- do problems.append(file_label ~ ": the file is empty (no header, no rows)") -%}
+                {%- if whole -%}
+                    {%- do problems.append(file_label ~ ": the file is empty (no header, no rows)") -%}
+                {%- endif -%}
             {%- else -%}
                 {%- set columns = header.split(';') -%}
-                {%- for column in spec['columns'] -%}
+                {%- for column in spec['columns'] if whole -%}
                     {%- if column['name'] not in columns -%}
                         {%- do problems.append(file_label ~ ": missing required column '" ~ column['name'] ~ "'") -%}
                     {%- elif columns.count(column['name']) > 1 -%}
@@ -50,10 +67,16 @@
                     {%- endif -%}
                 {%- endfor -%}
                 {%- set scan = rtwpanel.raw_scan(path, columns) -%}
-                {%- if scan['data_rows'] == 0 and scan['unreadable_lines'] == 0 -%}
+                {%- if whole and scan['data_rows'] == 0 and scan['unreadable_lines'] == 0 -%}
                     {%- do problems.append(file_label ~ ": the file is empty (a header but no data rows)") -%}
                 {%- endif -%}
-                {%- if scan['unreadable_lines'] > 0 -%}
+                {%- if scan['unreadable_lines'] > 0 and scan['unreadable_error'] == 'LINE SIZE OVER MAXIMUM' -%}
+                    {%- do problems.append(
+                        file_label ~ ": line too long, line " ~ scan['first_unreadable_line']
+                        ~ " is longer than the reader's limit of " ~ rtwpanel.raw_max_line_bytes()
+                        ~ " bytes (" ~ scan['unreadable_lines'] ~ " unreadable line(s) in this file)."
+                        ~ " The line is not shown") -%}
+                {%- elif scan['unreadable_lines'] > 0 -%}
                     {%- do problems.append(
                         file_label ~ ": unreadable, line " ~ scan['first_unreadable_line'] ~ " cannot be read ("
                         ~ scan['unreadable_error'] | lower ~ "; " ~ scan['unreadable_lines']
@@ -66,7 +89,7 @@
                         ~ " (11 digits; " ~ scan['identity_lines'] ~ " line(s) in this file). The value is not shown;"
                         ~ " a delivery must carry pseudonymous ids only") -%}
                 {%- endif -%}
-                {%- if name == 'coverage' and 'source' in columns -%}
+                {%- if whole and name == 'coverage' and 'source' in columns -%}
                     {%- do covered.extend(rtwpanel.raw_distinct_values(path, columns.index('source') + 1)) -%}
                 {%- endif -%}
             {%- endif -%}
@@ -112,16 +135,72 @@
 {% endmacro %}
 
 
+{#-
+    Files in the delivery folder that are no file of the contract (a
+    ytelser.csv.bak, a participants.csv.new): never read, but named, in a
+    warning or, with var unrecognised_files: refuse, as a problem.
+-#}
+{% macro check_unrecognised_files(files, problems) %}
+    {%- set known = [] -%}
+    {%- for name in files -%}
+        {%- do known.extend([name ~ '.csv', name ~ '.csv.gz']) -%}
+    {%- endfor -%}
+    {%- set strays = [] -%}
+    {%- for path in rtwpanel.raw_folder_files(rtwpanel.raw_dir()) -%}
+        {%- set file_name = (path | replace('\\', '/')).split('/')[-1] -%}
+        {%- if file_name not in known -%}
+            {%- do strays.append(file_name) -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {%- for file_name in strays | sort -%}
+        {%- if var('unrecognised_files', 'warn') == 'refuse' -%}
+            {%- do problems.append(file_name ~ ": not a file of the delivery contract; remove it"
+                ~ " (var unrecognised_files: warn reads past it)") -%}
+        {%- else -%}
+            {%- do exceptions.warn("Delivery '" ~ rtwpanel.raw_dir() ~ "': " ~ file_name
+                ~ " is not a file of the delivery contract and is not read"
+                ~ " (var unrecognised_files: refuse refuses such a delivery)") -%}
+        {%- endif -%}
+    {%- endfor -%}
+{% endmacro %}
+
+
 {#- The paths of name.csv and name.csv.gz that exist in dir (0, 1 or 2 of them). -#}
 {% macro raw_files_present(dir, name) %}
     {{- return(adapter.dispatch('raw_files_present', 'rtwpanel')(dir, name)) -}}
 {% endmacro %}
 
+{#- Exactly these two names: the folder as it is named, no wildcard. -#}
 {% macro duckdb__raw_files_present(dir, name) %}
+    {%- set folder = rtwpanel.glob_escape(dir) -%}
     {%- set found = run_query(
-        "select file from glob('" ~ dir ~ "/" ~ name ~ ".csv')"
-        ~ " union all select file from glob('" ~ dir ~ "/" ~ name ~ ".csv.gz') order by 1") -%}
+        "select file from glob(" ~ rtwpanel.sql_string(folder ~ "/" ~ name ~ ".csv") ~ ")"
+        ~ " union all select file from glob(" ~ rtwpanel.sql_string(folder ~ "/" ~ name ~ ".csv.gz") ~ ")"
+        ~ " order by 1") -%}
     {{- return(found.columns[0].values() | list) -}}
+{% endmacro %}
+
+
+{#- Every file in the folder dir (not in its sub-folders), as paths. -#}
+{% macro raw_folder_files(dir) %}
+    {{- return(adapter.dispatch('raw_folder_files', 'rtwpanel')(dir)) -}}
+{% endmacro %}
+
+{% macro duckdb__raw_folder_files(dir) %}
+    {%- set found = run_query(
+        "select file from glob(" ~ rtwpanel.sql_string(rtwpanel.glob_escape(dir) ~ "/*") ~ ") order by 1") -%}
+    {{- return(found.columns[0].values() | list) -}}
+{% endmacro %}
+
+{#- Spark: the folder listed as spark__raw_glob lists it (macros/portable/raw_glob.sql). -#}
+{% macro spark__raw_folder_files(dir) %}
+    {{- return(rtwpanel.raw_glob(dir ~ '/*')) -}}
+{% endmacro %}
+
+{% macro default__raw_folder_files(dir) %}
+    {{- exceptions.raise_compiler_error(
+        "Listing the files of a delivery is not yet supported on the " ~ target.type
+        ~ " adapter (only DuckDB); add a " ~ target.type ~ "__raw_folder_files macro.") -}}
 {% endmacro %}
 
 {% macro default__raw_files_present(dir, name) %}

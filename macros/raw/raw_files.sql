@@ -22,6 +22,17 @@
     (an empty end is an open span). check_person: person_id must be a sound
     participant. needs_coverage: coverage.csv must have a row for the file.
     match_reversals: negative belop must cancel a payment (orphan_reversal).
+
+    Plausibility (a value that parses but cannot be true: implausible_value,
+    macro plausibility_checks):
+      window [years_before, years_after]  a date, month or year within the
+              delivery's coverage (coverage.csv's first to last month)
+              widened by that many years; an index date (randomised_date)
+              within the coverage itself
+      range [low, high]  a number within low..high (none: open), e.g.
+              percentages 0-100, amounts that cannot be negative [0, none]
+      between [first_day, last_day]  a date within these days: the index
+              date within the study's inclusion window (macro study_inclusion)
 -#}
 {% macro raw_files() %}
     {%- set person = {'name': 'person_id', 'kind': 'id'} -%}
@@ -31,12 +42,13 @@
                 person,
                 {'name': 'centre_id', 'kind': 'code', 'codes': rtwpanel.study_cluster_codes()},
                 {'name': 'arm', 'kind': 'code', 'codes': rtwpanel.study_arm_codes()},
-                {'name': 'randomised_date', 'kind': 'date'},
+                {'name': 'randomised_date', 'kind': 'date', 'window': [0, 0],
+                    'between': rtwpanel.study_inclusion()},
                 {'name': 'sex', 'kind': 'code', 'seed': 'ref_sexes'},
-                {'name': 'birth_year', 'kind': 'year'},
+                {'name': 'birth_year', 'kind': 'year', 'window': [110, 0]},
                 {'name': 'born_in_norway', 'kind': 'flag'},
                 {'name': 'diagnosis_group', 'kind': 'code_opt', 'seed': 'ref_diagnosis_groups'},
-                {'name': 'death_date', 'kind': 'date_opt'},
+                {'name': 'death_date', 'kind': 'date_opt', 'window': [10, 1]},
             ],
             'spans': [],
             'check_person': false,
@@ -47,10 +59,10 @@
                 person,
                 {'name': 'arbeidsforhold_id', 'kind': 'id'},
                 {'name': 'orgnr', 'kind': 'id'},
-                {'name': 'reg_month', 'kind': 'month'},
-                {'name': 'start_date', 'kind': 'date'},
-                {'name': 'end_date', 'kind': 'date_opt'},
-                {'name': 'stillingsprosent', 'kind': 'num'},
+                {'name': 'reg_month', 'kind': 'month', 'window': [1, 1]},
+                {'name': 'start_date', 'kind': 'date', 'window': [60, 1]},
+                {'name': 'end_date', 'kind': 'date_opt', 'window': [60, 10]},
+                {'name': 'stillingsprosent', 'kind': 'num', 'range': [0, 100]},
                 {'name': 'arbeidsforhold_type', 'kind': 'code', 'seed': 'ref_employment_types'},
             ],
             'spans': [['start_date', 'end_date']],
@@ -62,8 +74,8 @@
                 person,
                 {'name': 'utbetaling_id', 'kind': 'id'},
                 {'name': 'ytelse', 'kind': 'code', 'seed': 'ref_benefit_codes'},
-                {'name': 'fom_date', 'kind': 'date'},
-                {'name': 'tom_date', 'kind': 'date'},
+                {'name': 'fom_date', 'kind': 'date', 'window': [1, 1]},
+                {'name': 'tom_date', 'kind': 'date', 'window': [1, 1]},
                 {'name': 'belop', 'kind': 'int'},
             ],
             'spans': [['fom_date', 'tom_date']],
@@ -75,9 +87,9 @@
             'columns': [
                 person,
                 {'name': 'sykefravaer_id', 'kind': 'id'},
-                {'name': 'fom_date', 'kind': 'date'},
-                {'name': 'tom_date', 'kind': 'date'},
-                {'name': 'grad', 'kind': 'int'},
+                {'name': 'fom_date', 'kind': 'date', 'window': [1, 1]},
+                {'name': 'tom_date', 'kind': 'date', 'window': [1, 1]},
+                {'name': 'grad', 'kind': 'int', 'range': [1, 100]},
                 {'name': 'diagnose', 'kind': 'text'},
             ],
             'spans': [['fom_date', 'tom_date']],
@@ -88,11 +100,11 @@
             'columns': [
                 person,
                 {'name': 'sykmelding_id', 'kind': 'id'},
-                {'name': 'fom_date', 'kind': 'date'},
-                {'name': 'tom_date', 'kind': 'date'},
-                {'name': 'grad', 'kind': 'int'},
+                {'name': 'fom_date', 'kind': 'date', 'window': [1, 1]},
+                {'name': 'tom_date', 'kind': 'date', 'window': [1, 1]},
+                {'name': 'grad', 'kind': 'int', 'range': [1, 100]},
                 {'name': 'diagnose', 'kind': 'text'},
-                {'name': 'utstedt_date', 'kind': 'date_opt'},
+                {'name': 'utstedt_date', 'kind': 'date_opt', 'window': [1, 1]},
             ],
             'spans': [['fom_date', 'tom_date']],
             'check_person': true,
@@ -101,8 +113,8 @@
         'sosialhjelp': {
             'columns': [
                 person,
-                {'name': 'month', 'kind': 'month'},
-                {'name': 'belop', 'kind': 'int'},
+                {'name': 'month', 'kind': 'month', 'window': [1, 1]},
+                {'name': 'belop', 'kind': 'int', 'range': [0, none]},
             ],
             'spans': [],
             'check_person': true,
@@ -113,8 +125,8 @@
                 person,
                 {'name': 'deltakelse_id', 'kind': 'id'},
                 {'name': 'tiltakskode', 'kind': 'code', 'seed': 'ref_programme_codes'},
-                {'name': 'fom_date', 'kind': 'date'},
-                {'name': 'tom_date', 'kind': 'date_opt'},
+                {'name': 'fom_date', 'kind': 'date', 'window': [10, 1]},
+                {'name': 'tom_date', 'kind': 'date_opt', 'window': [10, 5]},
                 {'name': 'deltakerstatus', 'kind': 'code', 'seed': 'ref_participation_statuses'},
             ],
             'spans': [['fom_date', 'tom_date']],
@@ -124,7 +136,7 @@
         'utdanning': {
             'columns': [
                 person,
-                {'name': 'year', 'kind': 'year'},
+                {'name': 'year', 'kind': 'year', 'window': [1, 1]},
                 {'name': 'nus2000', 'kind': 'text'},
                 {'name': 'i_utdanning', 'kind': 'flag'},
             ],
@@ -135,8 +147,8 @@
         'utdanning_forlop': {
             'columns': [
                 person,
-                {'name': 'fom_date', 'kind': 'date'},
-                {'name': 'tom_date', 'kind': 'date_opt'},
+                {'name': 'fom_date', 'kind': 'date', 'window': [60, 1]},
+                {'name': 'tom_date', 'kind': 'date_opt', 'window': [60, 10]},
                 {'name': 'nus2000', 'kind': 'text'},
             ],
             'spans': [['fom_date', 'tom_date']],
@@ -146,8 +158,8 @@
         'inntekt': {
             'columns': [
                 person,
-                {'name': 'year', 'kind': 'year'},
-                {'name': 'pensjonsgivende_inntekt', 'kind': 'int'},
+                {'name': 'year', 'kind': 'year', 'window': [1, 1]},
+                {'name': 'pensjonsgivende_inntekt', 'kind': 'int', 'range': [0, none]},
             ],
             'spans': [],
             'check_person': true,
@@ -158,8 +170,8 @@
                 person,
                 {'name': 'episode_id', 'kind': 'id'},
                 {'name': 'kontakttype', 'kind': 'code', 'seed': 'ref_npr_contact_types'},
-                {'name': 'inn_date', 'kind': 'date'},
-                {'name': 'ut_date', 'kind': 'date'},
+                {'name': 'inn_date', 'kind': 'date', 'window': [1, 1]},
+                {'name': 'ut_date', 'kind': 'date', 'window': [1, 1]},
             ],
             'spans': [['inn_date', 'ut_date']],
             'check_person': true,

@@ -1,6 +1,9 @@
-{#- A value shaped like a fødselsnummer: 11 digits not part of a longer number. -#}
+{#-
+    A value shaped like a fødselsnummer: 11 digits not part of a longer number,
+    also in the written form with a space after the birth date (010190 12345).
+-#}
 {% macro identity_number_pattern() %}
-    {{- return('(^|[^0-9])[0-9]{11}([^0-9]|$)') -}}
+    {{- return('(^|[^0-9])[0-9]{6} ?[0-9]{5}([^0-9]|$)') -}}
 {% endmacro %}
 
 

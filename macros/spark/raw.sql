@@ -11,7 +11,7 @@
     U+FFFD, which spark__raw_scan counts as unreadable lines. So rejects_table
     (DuckDB's table of lines it could not read) is not needed here.
 -#}
-{% macro spark__raw_read(path, rejects_table=none) -%}
+{% macro spark__raw_read(path, rejects_table=none, estimate_rows=false) -%}
     (select nullif(value, '') as raw_line from text.`{{ rtwpanel.spark_path(path) }}`)
 {%- endmacro %}
 
@@ -52,8 +52,12 @@
     {%- elif (relation.identifier or '').startswith('__dbt__cte__') -%}
         {#- a dbt unit test's mocked rows (a CTE with raw_line), read in the given order -#}
         {%- set reader = relation -%}
+    {%- elif execute -%}
+        {#- exactly name.csv or name.csv.gz, as the structural checks found it -#}
+        {%- set reader = rtwpanel.raw_read(rtwpanel.raw_file_path(relation.identifier, [])) -%}
     {%- else -%}
-        {%- set reader = rtwpanel.raw_read(rtwpanel.raw_dir() ~ '/' ~ relation.identifier ~ '.csv*') -%}
+        {#- parsing: no query runs, the path is only a placeholder -#}
+        {%- set reader = rtwpanel.raw_read(rtwpanel.raw_dir() ~ '/' ~ relation.identifier ~ '.csv') -%}
     {%- endif -%}
     with rtw_scanned as (
         select

@@ -6,6 +6,10 @@
       reason      the quarantine reason (precedence: macro quarantine_reasons)
       column_name the column at fault (NULL for wrong_field_count,
                   unknown_person and orphan_reversal on the whole row)
+      offending_value  that column's field as delivered (NULL for a missing
+                  value, an unknown person, a NUL byte, a whole-row reason)
+      raw_line    the whole line of a quarantined row, only with var
+                  quarantine_raw_lines (personal data; NULL otherwise)
     stg_<file>, dq_quarantine and dq_source_rows all read these verdicts.
     A file with match_reversals gets its orphan_reversal verdicts in a second
     step, over this model's table (macro reversal_verdicts).
@@ -42,9 +46,20 @@
         {%- endfor -%}
     {%- endif -%}
 
+    {#- The one file the structural checks resolved (name.csv or name.csv.gz,
+        never a stray name.csv.bak beside it); the source stays the node's
+        lineage, and a unit test's mocked source is read as it is given. -#}
+    {%- if execute and not (raw_relation.identifier or '').startswith('__dbt__cte__') -%}
+        {%- set raw_relation = rtwpanel.raw_read(path, none, true) -%}
+    {%- endif -%}
+
     {#- The checks, in precedence order: (condition, reason, column or none). -#}
     {%- set checks = [] -%}
     {%- do checks.append(['field_count <> ' ~ header_width[-1], 'wrong_field_count', none]) -%}
+    {%- for column in columns -%}
+        {%- do checks.append([dbt.position('chr(0)', column['name'] ~ '__raw') ~ ' > 0', 'nul_byte', column['name']]) -%}
+    {%- endfor -%}
+    {%- do checks.append([dbt.position('chr(0)', 'raw_line') ~ ' > 0', 'nul_byte', none]) -%}
     {%- for column in columns if column['kind'] in ('id', 'code', 'date', 'month', 'year', 'int', 'num', 'flag') -%}
         {%- do checks.append([column['name'] ~ '__raw is null', 'missing_value', column['name']]) -%}
     {%- endfor -%}
@@ -53,6 +68,7 @@
             {%- do checks.append([column['name'] ~ '__raw is not null and ' ~ column['name'] ~ ' is null', reason, column['name']]) -%}
         {%- endfor -%}
     {%- endfor -%}
+    {%- do checks.extend(rtwpanel.plausibility_checks(columns)) -%}
     {%- for span in spec['spans'] -%}
         {%- do checks.append([span[1] ~ ' < ' ~ span[0], 'end_before_start', span[1]]) -%}
     {%- endfor -%}
@@ -209,7 +225,14 @@ verdicts as (
             {%- for check in checks %}
             when {{ check[0] }} then {{ "'" ~ check[2] ~ "'" if check[2] is not none else 'null' }}
             {%- endfor %}
-        end as row_column_name
+        end as row_column_name,
+        -- the offending field as delivered, to find and fix the row; not the id
+        -- of a person outside the cohort, nor a field holding a NUL byte
+        case
+            {%- for check in checks %}
+            when {{ check[0] }} then {{ check[2] ~ '__raw' if check[2] is not none and check[1] not in ('unknown_person', 'nul_byte') else 'null' }}
+            {%- endfor %}
+        end as row_offending_value
     from looked_up
 ),
 
@@ -223,6 +246,8 @@ final as (
         end as row_status,
         case when raw_line is not null and copy_number > 1 then null else reason end as reason,
         case when raw_line is not null and copy_number > 1 then null else row_column_name end as column_name,
+        case when raw_line is not null and copy_number > 1 then null else row_offending_value end as offending_value,
+        {%- if var('quarantine_raw_lines', false) %}
         -- kept for quarantined rows only: the rest are in the typed columns
         -- (and for sound reversals, which reversal_verdicts may quarantine)
         case
@@ -231,6 +256,10 @@ final as (
             when copy_number = 1 and belop < 0 then raw_line
             {%- endif %}
         end as raw_line,
+        {%- else %}
+        -- whole raw lines are kept only with var quarantine_raw_lines (personal data)
+        cast(null as {{ dbt.type_string() }}) as raw_line,
+        {%- endif %}
         {%- for column in columns %}
         {{ column['name'] }}{{ ',' if not loop.last }}
         {%- endfor %}

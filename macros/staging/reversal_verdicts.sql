@@ -111,7 +111,8 @@ final as (
             else line_checks.reason
         end as reason,
         line_checks.column_name,
-        -- kept for quarantined rows only
+        line_checks.offending_value,
+        -- kept for quarantined rows only (and only with var quarantine_raw_lines)
         case
             when line_checks.row_status = 'quarantined' or orphan_reversals.source_line is not null
                 then line_checks.raw_line

@@ -45,3 +45,13 @@
 {% macro study_cluster_codes() %}
     {{- return(rtwpanel.study().get('cluster', {}).get('codes', []) | map('string') | list) -}}
 {% endmacro %}
+
+
+{#- The study's inclusion window as [first day, last day] (ISO dates); [] while parsing. -#}
+{% macro study_inclusion() %}
+    {%- set inclusion = rtwpanel.study().get('inclusion', {}) -%}
+    {%- if not inclusion -%}
+        {{- return([]) -}}
+    {%- endif -%}
+    {{- return([inclusion['from'] | string, inclusion['to'] | string]) -}}
+{% endmacro %}

@@ -1,7 +1,9 @@
 -- One row per employment relationship that the register reports inconsistently:
--- registered in a month that starts after its reported end date, or with a start
--- date that changes between registration months. The panel copes with both (the
--- latest registration wins); the gates count them. Aggregated per relationship
+-- registered in a month that starts after its reported end date, with a start
+-- date that changes between registration months, or registered more than once
+-- in one month with different values (conflicting registrations). The panel
+-- copes with all three (the latest registration wins, and within a month the
+-- rule of int_employment_relationships picks one); the gates count them. Aggregated per relationship
 -- before the join, so the check is linear in registrations.
 
 with
@@ -24,6 +26,30 @@ per_relationship as (
         arbeidsforhold_id,
         count(distinct start_date) as n_start_dates
     from registrations
+    group by arbeidsforhold_id
+
+),
+
+per_month as (
+
+    -- the distinct registrations of a relationship in one month (exact
+    -- duplicates are already removed, so two rows here differ somewhere)
+    select
+        arbeidsforhold_id,
+        reg_month,
+        count(*) as n_registrations
+    from registrations
+    group by arbeidsforhold_id, reg_month
+
+),
+
+conflicts as (
+
+    select
+        arbeidsforhold_id,
+        count(*) as n_conflicting_months
+    from per_month
+    where n_registrations > 1
     group by arbeidsforhold_id
 
 ),
@@ -52,12 +78,16 @@ flagged as (
         coalesce(after_end.n_reg_months_after_end, 0) as n_reg_months_after_end,
         per_relationship.n_start_dates,
         case when after_end.n_reg_months_after_end > 0 then 1 else 0 end as registered_after_end,
-        case when per_relationship.n_start_dates > 1 then 1 else 0 end as start_changed
+        case when per_relationship.n_start_dates > 1 then 1 else 0 end as start_changed,
+        coalesce(conflicts.n_conflicting_months, 0) as n_conflicting_months,
+        case when conflicts.n_conflicting_months > 0 then 1 else 0 end as conflicting_registrations
     from relationships
     inner join per_relationship
         on relationships.arbeidsforhold_id = per_relationship.arbeidsforhold_id
     left join after_end
         on relationships.arbeidsforhold_id = after_end.arbeidsforhold_id
+    left join conflicts
+        on relationships.arbeidsforhold_id = conflicts.arbeidsforhold_id
 
 ),
 
@@ -68,6 +98,7 @@ final as (
     where
         registered_after_end = 1
         or start_changed = 1
+        or conflicting_registrations = 1
 
 )
 

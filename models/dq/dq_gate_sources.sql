@@ -1,7 +1,7 @@
 -- One row per raw source: its data rows (header excluded) and where each went -
--- loaded, removed as an exact duplicate, or quarantined - with the rows not
--- accounted for (healthy: zero) and the quarantined share. Both per-source gates
--- read this one model.
+-- loaded, removed as an exact duplicate, or quarantined (those set aside as
+-- implausible counted apart) - with the rows not accounted for (healthy: zero)
+-- and the quarantined share. The per-source gates read this one model.
 
 with
 
@@ -19,6 +19,7 @@ final as (
         loaded_rows,
         duplicate_rows,
         quarantined_rows,
+        quarantined_implausible_value as implausible_rows,
         raw_rows - (loaded_rows + duplicate_rows + quarantined_rows) as unaccounted_rows,
         case
             when raw_rows > 0

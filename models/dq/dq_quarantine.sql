@@ -1,7 +1,9 @@
 -- Every quarantined raw row: which file and line, why (reason and, for a parse
--- error, the column), and the raw line as delivered. One row per quarantined
--- line. Exact duplicates are not here: they are removed and counted in
--- dq_source_rows.
+-- error, the column), and the offending field as delivered: what is needed to
+-- find and fix the row. The whole raw line only with var quarantine_raw_lines
+-- (personal data: ids of persons outside the cohort among them); NULL
+-- otherwise. One row per quarantined line. Exact duplicates are not here: they
+-- are removed and counted in dq_source_rows.
 
 -- One branch per file of the delivery contract (macro raw_files).
 -- The layout of the SQL that the Jinja loop below generates is not the layout
@@ -17,6 +19,7 @@ quarantined as (
         source_line,
         reason,
         column_name,
+        offending_value,
         raw_line
     from {{ ref('stg_' ~ source ~ '__checked') }}
     where row_status = 'quarantined'
@@ -33,6 +36,7 @@ final as (
         source_line,
         reason,
         column_name,
+        offending_value,
         raw_line
     from quarantined
 

@@ -18,11 +18,23 @@ coverage as (
 
 ranked_registrations as (
 
+    -- the latest registration month wins. Two registrations of one month that
+    -- disagree (conflicting registrations, counted by a gate) are ranked by
+    -- their values, never by their order in the file: the later start, then
+    -- the higher position percentage, then type, employer and person in
+    -- alphabetical order. The line breaks a tie only between equal values.
     select
         registrations.*,
         row_number() over (
             partition by registrations.arbeidsforhold_id
-            order by registrations.reg_month desc, registrations.source_line desc
+            order by
+                registrations.reg_month desc,
+                registrations.start_date desc,
+                registrations.stillingsprosent desc,
+                registrations.arbeidsforhold_type asc,
+                registrations.orgnr asc,
+                registrations.person_id asc,
+                registrations.source_line desc
         ) as recency_rank
     from {{ ref('stg_aa_arbeidsforhold') }} as registrations
 
@@ -48,9 +60,13 @@ ranked_reported_ends as (
     select
         registrations.arbeidsforhold_id,
         registrations.end_date,
+        -- within one month the later reported end wins, whatever the line order
         row_number() over (
             partition by registrations.arbeidsforhold_id
-            order by registrations.reg_month desc, registrations.source_line desc
+            order by
+                registrations.reg_month desc,
+                registrations.end_date desc,
+                registrations.source_line desc
         ) as recency_rank
     from {{ ref('stg_aa_arbeidsforhold') }} as registrations
     where registrations.end_date is not null

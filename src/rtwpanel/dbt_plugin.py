@@ -4,7 +4,9 @@ profiles.yml loads it on the DuckDB target, so it runs inside plain `dbt build`
 as much as inside `rtwpanel build`:
 
 - Before anything is built, the dbt variables are checked (an unknown name,
-  a wrong type, a value out of range is refused with what is allowed).
+  a wrong type, a value out of range is refused with what is allowed), and
+  a command that writes verifies every gzip file of the delivery whole (a
+  corrupt one is refused by name: DuckDB's reader does not check the CRC).
 - A command that writes (`build`, `run`, `seed`, ...) does not open the
   published warehouse: it writes into a file of its own (publish.py). A full
   `dbt build` starts from an empty file; a partial one (`--select`) or another
@@ -109,10 +111,16 @@ class Session:
             return
         from dbt_common.exceptions import DbtRuntimeError
 
+        from rtwpanel.delivery_integrity import corrupt_gzip_files, refusal
         from rtwpanel.errors import RtwError
         from rtwpanel.provenance import hash_in_background
         from rtwpanel.publish import BuildLock, new_build_path, remove_abandoned_builds
 
+        raw_dir = self.raw_dir()
+        # before the structural checks: they would read a corrupt file as data
+        corrupt = corrupt_gzip_files(raw_dir) if raw_dir.is_dir() else []
+        if corrupt:
+            raise DbtRuntimeError(refusal(raw_dir, corrupt))
         self.lock = BuildLock(published)
         try:
             self.lock.acquire()
@@ -123,7 +131,6 @@ class Session:
         full_build = self.command == "build" and not self.partial
         self.building = new_build_path(published, copy_published=not full_build)
         creds.path = str(self.building)
-        raw_dir = self.raw_dir()
         if raw_dir.is_dir():
             self.hashing = hash_in_background(raw_dir)
         atexit.register(self.finish)

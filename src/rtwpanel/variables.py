@@ -64,6 +64,12 @@ RULES: dict[str, Rule] = {
     "gate_aa_registered_after_end_share_severity": SEVERITY,
     "gate_aa_start_changed_share_severity": SEVERITY,
     "check_delivery": Rule(bool),
+    "unrecognised_files": Rule(str, choices=("warn", "refuse")),
+    "quarantine_raw_lines": Rule(bool),
+    "gate_implausible_share_warn": SHARE,
+    "gate_implausible_share_severity": SEVERITY,
+    "gate_aa_conflicting_registrations_share_warn": SHARE,
+    "gate_aa_conflicting_registrations_share_severity": SEVERITY,
 }
 
 

@@ -121,7 +121,7 @@ def test_defects_past_thresholds_warn_and_fail(defective: tuple[Path, DbtResult]
     # the critical gates hold: 3 persons x 6 months, 18 status columns
     assert gates[("panel_completeness", "marts.fct_person_month")] == ("pass", 0, 3)
     assert gates[("null_outside_coverage", "marts.fct_person_month")] == ("pass", 0, 324)
-    assert gates[("identity_numbers", "marts, dq")][:2] == ("pass", 0)
+    assert gates[("identity_numbers", "every table of the build")][:2] == ("pass", 0)
     # plain dbt build tells the data engineer: the fail stops it, the warning is shown
     assert not result.ok
     assert any("gate_summary_has_no_failed_gate" in failure for failure in result.failures)
@@ -211,7 +211,7 @@ def test_doctored_panel_trips_the_critical_gates(
     assert gates[("panel_completeness", "marts.fct_person_month")] == ("fail", 1, 3)
     # 17 person-months left x 18 columns checked; 2 planted
     assert gates[("null_outside_coverage", "marts.fct_person_month")] == ("fail", 2, 306)
-    assert gates[("identity_numbers", "marts, dq")][:2] == ("fail", 1)
+    assert gates[("identity_numbers", "every table of the build")][:2] == ("fail", 1)
     with duckdb.connect(str(database), read_only=True) as connection:
         gaps = connection.execute(
             "select person_id, problem, n_rows from dq.dq_gate_panel_gaps"

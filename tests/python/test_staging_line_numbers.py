@@ -36,7 +36,9 @@ def test_quarantined_lines_of_a_big_gzip_file_are_exact(tmp_path: Path) -> None:
     (delivery / "sosialhjelp.csv").unlink()
     write_big_sosialhjelp(delivery / "sosialhjelp.csv.gz")
 
-    result = run_dbt(["build", "--select", "+stg_sosialhjelp"], delivery, tmp_path)
+    # the raw lines are kept, to see that line n is the n-th physical line
+    raw_lines = {"quarantine_raw_lines": True}
+    result = run_dbt(["build", "--select", "+stg_sosialhjelp"], delivery, tmp_path, raw_lines)
     assert result.returncode == 0, result.stdout[-4000:]
 
     with duckdb.connect(str(tmp_path / "rtw.duckdb"), read_only=True) as con:
