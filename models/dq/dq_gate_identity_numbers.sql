@@ -23,7 +23,7 @@
     'int_employment_by_person_month', 'int_employment_relationships', 'int_month_spine',
     'int_npr_by_person_month', 'int_programme_participations', 'int_programmes_by_person_month',
     'int_sick_leave_by_person_month', 'int_sick_leave_certificate_episodes',
-    'int_sick_leave_day_spells', 'int_sick_leave_episode_matches',
+    'int_sick_leave_day_spells', 'int_sick_leave_episode_matches', 'int_sick_leave_graded_pieces',
     'int_social_assistance_by_person_month',
     'dim_participant', 'fct_person_month', 'mart_status_by_arm', 'mart_before_after',
     'dq_quarantine', 'dq_source_rows', 'dq_gate_sources', 'dq_gate_panel_gaps',
