@@ -14,10 +14,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-PROJECT_DIR = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(PROJECT_DIR / "benchmarks"))
-
-from pandas_reference import PANEL_COLUMNS, build_panel  # noqa: E402
+from rtwpanel.pandas_reference import PANEL_COLUMNS, build_panel
+from rtwpanel.paths import PROJECT_DIR
 
 # fmt: off
 DELIVERY: dict[str, list[str]] = {
@@ -369,7 +367,7 @@ def test_same_panel_as_the_warehouse_on_a_generated_population(tmp_path: Path) -
 def test_reading_in_chunks_gives_the_same_panel(
     tmp_path: Path, hand_panel: pd.DataFrame, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from pandas_reference import raw
+    from rtwpanel.pandas_reference import raw
 
     # Three lines per chunk: duplicates and reversals now sit in different chunks.
     monkeypatch.setattr(raw, "CHUNK_LINES", 3)
