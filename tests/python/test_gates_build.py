@@ -1,4 +1,4 @@
-"""The gate models on the hand-made delivery of test_gates_delivery, built by dbt.
+"""The gate models on the gate tests' hand-made delivery (deliveries.py), built by dbt.
 
 Defects planted by hand, answers worked out by hand:
 - ytelser: line 4 copies line 2 exactly -> 3 raw rows = 2 loaded + 1 duplicate.
@@ -24,9 +24,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from deliveries import write_delivery
 from rtwpanel.dbt_invocation import DbtResult, run_dbt
 from rtwpanel.gates.command import add_arguments, run
-from test_gates_delivery import write_delivery
 
 pytestmark = pytest.mark.slow
 

@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-import sys
 from collections import defaultdict
 from datetime import date
 from pathlib import Path
 
 import pytest
 
+from deliveries import Delivery, chain_episodes, parse_date
 from rtwpanel.errors import RtwError
 from rtwpanel.synthetic import DEFAULT_DEFECT_RATES, DEFECT_KINDS, generate_delivery, parse_defects
-
-sys.path.insert(0, str(Path(__file__).parent))
-from test_synthetic_delivery import Delivery, chain_episodes, parse_date
 
 # Higher rates than the default, so that the realised shares can be checked.
 RATES = dict(DEFAULT_DEFECT_RATES) | {

@@ -18,27 +18,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from deliveries import COLUMNS, Delivery, chain_episodes, parse_date
 from rtwpanel.synthetic import generate_delivery
 
 MONTHS = [(2010 + i // 12, i % 12 + 1) for i in range(76)]
 MONTH_INDEX = {y * 100 + m: i for i, (y, m) in enumerate(MONTHS)}
 MONTH_START = [date(y, m, 1) for y, m in MONTHS] + [date(2016, 5, 1)]
-COLUMNS = {
-    "participants": "person_id centre_id arm randomised_date sex birth_year born_in_norway "
-    "diagnosis_group death_date",
-    "aa_arbeidsforhold": "person_id arbeidsforhold_id orgnr reg_month start_date end_date "
-    "stillingsprosent arbeidsforhold_type",
-    "ytelser": "person_id utbetaling_id ytelse fom_date tom_date belop",
-    "sykepenger": "person_id sykefravaer_id fom_date tom_date grad diagnose",
-    "sykmeldinger": "person_id sykmelding_id fom_date tom_date grad diagnose utstedt_date",
-    "sosialhjelp": "person_id month belop",
-    "tiltak": "person_id deltakelse_id tiltakskode fom_date tom_date deltakerstatus",
-    "utdanning": "person_id year nus2000 i_utdanning",
-    "utdanning_forlop": "person_id fom_date tom_date nus2000",
-    "inntekt": "person_id year pensjonsgivende_inntekt",
-    "npr": "person_id episode_id kontakttype inn_date ut_date",
-    "coverage": "source first_month last_month",
-}
 DATE_COLUMNS = {"start_date", "end_date", "fom_date", "tom_date", "utstedt_date", "inn_date",
                 "ut_date", "randomised_date", "death_date"}  # fmt: skip
 OPTIONAL = {"end_date", "tom_date_tiltak", "utstedt_date", "death_date", "diagnosis_group"}
@@ -103,49 +88,8 @@ ORDER = {
 }
 
 
-def parse_date(text: str) -> date | None:
-    if len(text) != 8 or not text.isdigit():
-        return None
-    try:
-        return date(int(text[:4]), int(text[4:6]), int(text[6:]))
-    except ValueError:
-        return None
-
-
 def valid_month(text: str) -> bool:
     return len(text) == 6 and text.isdigit() and int(text[:4]) >= 2000 and 1 <= int(text[4:]) <= 12
-
-
-class Delivery:
-    """A delivery read back: raw lines per file, the manifest, the sound rows."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self.lines: dict[str, list[str]] = {}
-        for name in COLUMNS:
-            text = (path / f"{name}.csv").read_text(encoding="utf-8")
-            assert text.endswith("\n")
-            self.lines[name] = text[:-1].split("\n")
-        self.manifest = pd.read_csv(
-            path / "truth" / "defects.csv", sep=";", dtype=str, keep_default_na=False
-        )
-        row_level = self.manifest[self.manifest["line"] != ""]
-        self.defect_lines: dict[str, dict[int, tuple[str, str, str]]] = defaultdict(dict)
-        for r in row_level.itertuples():
-            self.defect_lines[r.source][int(r.line)] = (r.kind, r.column, r.key)
-        self.sound: dict[str, list[dict[str, str]]] = {}
-        for name, lines in self.lines.items():
-            header = lines[0].split(";")
-            skip = self.defect_lines.get(name, {})
-            self.sound[name] = [
-                dict(zip(header, line.split(";"), strict=True))
-                for number, line in enumerate(lines[1:], start=2)
-                if number not in skip
-            ]
-        self.persons = {r["person_id"] for r in self.sound["participants"]}
-
-    def entity_keys(self, kind: str) -> set[str]:
-        return set(self.manifest.loc[self.manifest["kind"] == kind, "key"])
 
 
 def months_of(start: date, end: date | None) -> range:
@@ -263,18 +207,6 @@ def reference_panel(d: Delivery) -> dict[str, dict[str, np.ndarray]]:
                 person["phv_dogn"][MONTH_INDEX[day.year * 100 + day.month]] += 1
             day += timedelta(days=1)
     return out
-
-
-def chain_episodes(items: list[tuple[date, date, str]]) -> list[tuple[date, date]]:
-    """Certificates chained: one continues the episode when it starts at most one day
-    after the latest end so far."""
-    episodes: list[list[date]] = []
-    for fom, tom, _ in sorted(items):
-        if episodes and fom <= episodes[-1][1] + timedelta(days=1):
-            episodes[-1][1] = max(episodes[-1][1], tom)
-        else:
-            episodes.append([fom, tom])
-    return [(a, b) for a, b in episodes]
 
 
 def read_truth(path: Path) -> pd.DataFrame:

@@ -1,0 +1,88 @@
+"""Deliveries and builds that several test modules read, each made once per test run.
+
+- `tiny_delivery`, `tiny_copy`, `tiny_staging_build`: the hand-made delivery
+  tests/fixtures/deliveries/tiny, a copy of it to damage, and its staging build.
+- `run_dbt`: plain `dbt` in a child process, on a delivery, into a folder of its own.
+
+A shared build is read, never changed: a test that writes copies it first.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from rtwpanel.paths import PROJECT_DIR
+
+TINY_DIR = PROJECT_DIR / "tests" / "fixtures" / "deliveries" / "tiny"
+# The staging models and what they rest on, with their own data tests.
+STAGING_NODES = [
+    "path:seeds",
+    "path:models/staging",
+    "dq_quarantine",
+    "dq_source_rows",
+    "path:tests/dbt/staging",
+]
+
+
+def plain_dbt(args: list[str], raw_dir: Path, workdir: Path) -> subprocess.CompletedProcess[str]:
+    """`dbt <args>` from the project root on `raw_dir`, into `workdir`: its warehouse
+    file (rtw.duckdb), target and logs; stdout and stderr captured."""
+    env = dict(os.environ)
+    env.update(
+        {
+            "DBT_PROFILES_DIR": str(PROJECT_DIR),
+            "RTW_DUCKDB_PATH": str(workdir / "rtw.duckdb"),
+            "DBT_TARGET_PATH": str(workdir / "target"),
+            "DBT_LOG_PATH": str(workdir / "logs"),
+            "RTW_THREADS": "2",
+        }
+    )
+    dbt = Path(sys.executable).parent / "dbt"
+    return subprocess.run(
+        [str(dbt), *args, "--vars", f"{{raw_dir: '{raw_dir}'}}"],
+        cwd=PROJECT_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+@pytest.fixture(scope="session")
+def run_dbt() -> Callable[[list[str], Path, Path], subprocess.CompletedProcess[str]]:
+    """`run_dbt(args, raw_dir, workdir)`: plain dbt as a data engineer types it (see
+    plain_dbt); the warehouse is `workdir / 'rtw.duckdb'`, dbt's log `workdir / 'logs'`."""
+    return plain_dbt
+
+
+@pytest.fixture(scope="session")
+def tiny_delivery() -> Path:
+    """The hand-made delivery (its defects listed in test_staging_tiny). Never changed:
+    to damage it, take `tiny_copy`."""
+    return TINY_DIR
+
+
+@pytest.fixture
+def tiny_copy(tmp_path: Path) -> Path:
+    """A copy of the tiny delivery, `tmp_path / 'delivery'`, for one test to change."""
+    delivery = tmp_path / "delivery"
+    shutil.copytree(TINY_DIR, delivery)
+    return delivery
+
+
+@pytest.fixture(scope="session")
+def tiny_staging_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The tiny delivery's staging models, quarantine and row counts with their data
+    tests, built by plain dbt: the published warehouse file."""
+    workdir = tmp_path_factory.mktemp("tiny_staging")
+    args = ["build", "--select", *STAGING_NODES, "--indirect-selection", "cautious"]
+    result = plain_dbt(args, TINY_DIR, workdir)
+    assert result.returncode == 0, result.stdout[-4000:]
+    return workdir / "rtw.duckdb"
