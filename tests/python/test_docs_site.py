@@ -27,14 +27,13 @@ pytestmark = [
 
 
 @pytest.fixture(scope="module")
-def static_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("docs")
-    database = folder / "rtw.duckdb"
-    target = folder / "target"
+def static_site(demo_build: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    target = tmp_path_factory.mktemp("docs") / "target"
     variables = {"raw_dir": str(DEMO_DIR)}
-    # the catalog (column types) needs the relations: build first
-    require_success(run_dbt(["build"], database, variables, target), "dbt build")
-    require_success(run_dbt(["docs", "generate", "--static"], database, variables, target), "docs")
+    # the catalog (column types) needs the relations: on the demo build, opened read-only
+    require_success(
+        run_dbt(["docs", "generate", "--static"], demo_build, variables, target), "docs"
+    )
     page = target / "static_index.html"
     assert page.stat().st_size > 100_000
     return page

@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 
 from rtwpanel.pandas_reference import PANEL_COLUMNS, build_panel
-from rtwpanel.paths import PROJECT_DIR
+from rtwpanel.paths import DEMO_DIR
 
 # fmt: off
 DELIVERY: dict[str, list[str]] = {
@@ -275,8 +275,6 @@ def test_stipulation_lag_is_a_parameter(tmp_path: Path) -> None:
 def warehouse_panel(raw_dir: Path, database: Path) -> pd.DataFrame:
     """marts.fct_person_month built by dbt from the delivery (models and seeds only: the
     quality gates are not what this test is about)."""
-    import duckdb
-
     from rtwpanel.dbt_invocation import require_success, run_dbt
 
     result = run_dbt(
@@ -286,6 +284,13 @@ def warehouse_panel(raw_dir: Path, database: Path) -> pd.DataFrame:
         target_dir=database.parent / "target",
     )
     require_success(result, f"dbt build on {raw_dir}")
+    return read_panel(database)
+
+
+def read_panel(database: Path) -> pd.DataFrame:
+    """marts.fct_person_month of a warehouse file, whole."""
+    import duckdb
+
     connection = duckdb.connect(str(database), read_only=True)
     try:
         return connection.execute("select * from marts.fct_person_month").df()
@@ -338,12 +343,8 @@ def test_same_panel_as_the_warehouse_on_the_hand_made_delivery(tmp_path: Path) -
 
 
 @pytest.mark.slow
-def test_same_panel_as_the_warehouse_on_the_demo_delivery(tmp_path: Path) -> None:
-    demo = PROJECT_DIR / "data" / "demo"
-    if not demo.is_dir():
-        pytest.skip("the demo delivery is not in the repository yet")
-    warehouse = warehouse_panel(demo, tmp_path / "rtw.duckdb")
-    assert_same_panel(build_panel(demo), warehouse)
+def test_same_panel_as_the_warehouse_on_the_demo_delivery(demo_build: Path) -> None:
+    assert_same_panel(build_panel(DEMO_DIR), read_panel(demo_build))
 
 
 @pytest.mark.slow

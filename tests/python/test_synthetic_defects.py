@@ -132,14 +132,13 @@ def test_default_rates_keep_the_quarantine_share_below_the_fail_threshold(tmp_pa
         assert 0 < share < 0.05, (source, share)
 
 
-def test_defects_do_not_change_the_truth(tmp_path) -> None:
-    """The sound records (and so the truth) are drawn apart from the defects."""
-    generate_delivery(tmp_path / "a", defect_rates=parse_defects("none"))
-    generate_delivery(tmp_path / "b", defect_rates=RATES)
+def test_defects_do_not_change_the_truth(clean_delivery: Path, delivery: Delivery) -> None:
+    """The sound records (and so the truth) are drawn apart from the defects: the same
+    seed without defects (clean_delivery) and with this module's RATES."""
     truth = Path("truth") / "person_month.csv.gz"
-    assert (tmp_path / "a" / truth).read_bytes() == (tmp_path / "b" / truth).read_bytes()
-    assert (tmp_path / "a" / "ytelser.csv").read_bytes() != (
-        tmp_path / "b" / "ytelser.csv"
+    assert (clean_delivery / truth).read_bytes() == (delivery.path / truth).read_bytes()
+    assert (clean_delivery / "ytelser.csv").read_bytes() != (
+        delivery.path / "ytelser.csv"
     ).read_bytes()
 
 
