@@ -1,4 +1,4 @@
-"""The gate tests' hand-made delivery (deliveries.write_delivery): the helper itself."""
+"""The gate tests' hand-made delivery (deliveries.write_delivery): the writer itself."""
 
 from __future__ import annotations
 
