@@ -41,7 +41,6 @@ from pathlib import Path
 import psutil
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
-BENCH_DIR = PROJECT_DIR / "benchmarks"
 SPARK_CLUSTER = PROJECT_DIR / "scripts" / "spark_cluster.py"
 GB = 1024**3
 MEMORY_FLOOR = 0.5 * GB
@@ -391,9 +390,15 @@ def bench_round(persons: int, args: argparse.Namespace) -> dict[str, object]:
     else:
         phases["pandas"] = measure(
             "pandas",
-            [sys.executable, "-m", "pandas_reference", str(raw_dir), "--out", str(pandas_panel)],
+            [
+                sys.executable,
+                "-m",
+                "rtwpanel.pandas_reference",
+                str(raw_dir),
+                "--out",
+                str(pandas_panel),
+            ],
             workdir,
-            {"PYTHONPATH": str(BENCH_DIR)},
             memory_limit=args.memory_limit_gb * GB,
         )
 

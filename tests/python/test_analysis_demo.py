@@ -1,4 +1,4 @@
-"""`rtwpanel build` and `rtwpanel analyse` on the committed demo: the tables whole."""
+"""`rtwpanel analyse` on the committed demo's build: the tables whole."""
 
 from __future__ import annotations
 
@@ -14,11 +14,9 @@ pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def report(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("demo_analysis")
-    database, out = root / "rtw.duckdb", root / "report"
-    assert main(["build", "--raw-dir", str(DEMO_DIR), "--db", str(database)]) == 0
-    command = ["analyse", "--db", str(database), "--out", str(out), "--raw-dir", str(DEMO_DIR)]
+def report(demo_build: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("demo_analysis") / "report"
+    command = ["analyse", "--db", str(demo_build), "--out", str(out), "--raw-dir", str(DEMO_DIR)]
     assert main([*command, "--permutations", "999", "--no-wild-bootstrap"]) == 0
     return out
 

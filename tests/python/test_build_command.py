@@ -8,7 +8,6 @@ its own, and reads what the user reads (stderr and the exit code).
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 from collections.abc import Callable
@@ -18,7 +17,6 @@ import duckdb
 import pytest
 
 from rtwpanel.paths import DEMO_DIR, PROJECT_DIR
-from test_staging_tiny import TINY
 
 pytestmark = pytest.mark.slow
 
@@ -35,12 +33,6 @@ def rtwpanel(*args: str, warehouse: Path) -> subprocess.CompletedProcess[str]:
         text=True,
         timeout=600,
     )
-
-
-def tiny_copy(tmp_path: Path) -> Path:
-    delivery = tmp_path / "delivery"
-    shutil.copytree(TINY, delivery)
-    return delivery
 
 
 def replace_in(path: Path, old: str, new: str) -> None:
@@ -97,30 +89,32 @@ def not_utf8(delivery: Path) -> None:
     ids=["no-header", "header-only", "column-twice", "coverage-row-missing", "not-utf8"],
 )
 def test_each_other_structural_refusal_is_dbts_message(
-    tmp_path: Path, damage: Callable[[Path], None], expected: str
+    tmp_path: Path, tiny_copy: Path, damage: Callable[[Path], None], expected: str
 ) -> None:
-    delivery = tiny_copy(tmp_path)
+    delivery = tiny_copy
     damage(delivery)
     assert expected in refused(tmp_path, delivery)
 
 
-def test_a_missing_file_is_named(tmp_path: Path) -> None:
-    delivery = tiny_copy(tmp_path)
+def test_a_missing_file_is_named(tmp_path: Path, tiny_copy: Path) -> None:
+    delivery = tiny_copy
     (delivery / "npr.csv").unlink()
     message = refused(tmp_path, delivery)
     assert "npr.csv: missing required file (neither npr.csv nor npr.csv.gz" in message
     assert "nothing was built" in message
 
 
-def test_a_missing_column_is_named(tmp_path: Path) -> None:
-    delivery = tiny_copy(tmp_path)
+def test_a_missing_column_is_named(tmp_path: Path, tiny_copy: Path) -> None:
+    delivery = tiny_copy
     replace_in(delivery / "tiltak.csv", "deltakelse_id;", "deltakelse;")
     message = refused(tmp_path, delivery)
     assert "tiltak.csv: missing required column 'deltakelse_id'" in message
 
 
-def test_an_identity_number_is_named_by_place_never_by_value(tmp_path: Path) -> None:
-    delivery = tiny_copy(tmp_path)
+def test_an_identity_number_is_named_by_place_never_by_value(
+    tmp_path: Path, tiny_copy: Path
+) -> None:
+    delivery = tiny_copy
     replace_in(delivery / "aa_arbeidsforhold.csv", "A7;P0000003;", f"A7;{IDENTITY_NUMBER};")
     message = refused(tmp_path, delivery)
     assert "aa_arbeidsforhold.csv: line 10, column 'person_id' holds a value shaped like" in message
@@ -142,9 +136,9 @@ def test_an_identity_number_is_named_by_place_never_by_value(tmp_path: Path) -> 
     ],
 )
 def test_a_bad_variable_is_refused_before_anything_is_built(
-    tmp_path: Path, pair: str, expected: str
+    tmp_path: Path, tiny_delivery: Path, pair: str, expected: str
 ) -> None:
-    message = refused(tmp_path, TINY, "--var", pair)
+    message = refused(tmp_path, tiny_delivery, "--var", pair)
     assert "dbt variables refused, nothing was built" in message
     assert expected in message
 
@@ -170,10 +164,11 @@ def test_plain_dbt_build_refuses_a_misspelt_variable_too(tmp_path: Path) -> None
     assert not (tmp_path / "rtw.duckdb").exists()
 
 
-def test_a_failed_gate_keeps_the_build_and_leaves_the_published_one(tmp_path: Path) -> None:
-    warehouse = tmp_path / "warehouse" / "rtw.duckdb"
-    first = rtwpanel("build", "--raw-dir", str(DEMO_DIR), warehouse=warehouse)
-    assert first.returncode == 0, first.stderr
+def test_a_failed_gate_keeps_the_build_and_leaves_the_published_one(
+    demo_warehouse: Path,
+) -> None:
+    """Over a published demo build (a copy of the shared one), a build whose gate fails."""
+    warehouse = demo_warehouse
     before = warehouse.read_bytes()
 
     failed = rtwpanel(

@@ -149,9 +149,8 @@ def corrected_delivery(source: Path, target: Path) -> Path:
     return target
 
 
-def test_readers_never_fail_and_builds_converge(tmp_path: Path) -> None:
-    published = tmp_path / "warehouse" / "rtw.duckdb"
-    build_and_publish(DEMO_DIR, published)
+def test_readers_never_fail_and_builds_converge(demo_warehouse: Path) -> None:
+    published = demo_warehouse  # a published build of the demo
     baseline = snapshot(published)
     complete_counts = mart_counts(published)
     assert complete_counts[0] > 0
@@ -183,10 +182,9 @@ def test_readers_never_fail_and_builds_converge(tmp_path: Path) -> None:
     assert {row["gate"] for row in history} >= {"row_reconciliation", "panel_completeness"}
 
 
-def test_new_delivery_equals_build_from_scratch(tmp_path: Path) -> None:
+def test_new_delivery_equals_build_from_scratch(tmp_path: Path, demo_warehouse: Path) -> None:
     later = corrected_delivery(DEMO_DIR, tmp_path / "later")
-    published = tmp_path / "warehouse" / "rtw.duckdb"
-    build_and_publish(DEMO_DIR, published)
+    published = demo_warehouse  # a published build of the demo
     first = snapshot(published)
     build_and_publish(later, published)
 

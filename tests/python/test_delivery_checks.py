@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import gzip
 import shutil
+import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from test_staging_tiny import TINY, run_dbt
+RunDbt = Callable[[list[str], Path, Path], subprocess.CompletedProcess[str]]
 
 IDENTITY_NUMBER = "01017012345"
 
@@ -28,9 +29,11 @@ def replace_in(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
-def break_and_build(tmp_path: Path, damage: Callable[[Path], None]) -> str:
+def break_and_build(
+    run_dbt: RunDbt, tiny: Path, tmp_path: Path, damage: Callable[[Path], None]
+) -> str:
     delivery = tmp_path / "delivery"
-    shutil.copytree(TINY, delivery)
+    shutil.copytree(tiny, delivery)
     damage(delivery)
     result = run_dbt(["build", "--select", "path:models/staging"], delivery, tmp_path)
     output = result.stdout + result.stderr
@@ -73,8 +76,12 @@ def break_everything(delivery: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def broken_output(tmp_path_factory: pytest.TempPathFactory) -> str:
-    return break_and_build(tmp_path_factory.mktemp("broken"), break_everything)
+def broken_output(
+    run_dbt: RunDbt, tiny_delivery: Path, tmp_path_factory: pytest.TempPathFactory
+) -> str:
+    return break_and_build(
+        run_dbt, tiny_delivery, tmp_path_factory.mktemp("broken"), break_everything
+    )
 
 
 @pytest.mark.parametrize(

@@ -9,16 +9,14 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
 
+from browser import CHROMIUM, chromium
 from rtwpanel.dbt_invocation import require_success, run_dbt
 from rtwpanel.paths import DEMO_DIR, PROJECT_DIR
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARTEFACTS = PROJECT_DIR / "build" / "test-artefacts"
 MODEL = "model.rtwpanel.fct_person_month"
 
@@ -29,37 +27,16 @@ pytestmark = [
 
 
 @pytest.fixture(scope="module")
-def static_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("docs")
-    database = folder / "rtw.duckdb"
-    target = folder / "target"
+def static_site(demo_build: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    target = tmp_path_factory.mktemp("docs") / "target"
     variables = {"raw_dir": str(DEMO_DIR)}
-    # the catalog (column types) needs the relations: build first
-    require_success(run_dbt(["build"], database, variables, target), "dbt build")
-    require_success(run_dbt(["docs", "generate", "--static"], database, variables, target), "docs")
+    # the catalog (column types) needs the relations: on the demo build, opened read-only
+    require_success(
+        run_dbt(["docs", "generate", "--static"], demo_build, variables, target), "docs"
+    )
     page = target / "static_index.html"
     assert page.stat().st_size > 100_000
     return page
-
-
-def chromium(args: list[str], profile: Path) -> str:
-    command = [
-        CHROMIUM,
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        f"--user-data-dir={profile}",
-        "--virtual-time-budget=15000",
-        "--window-size=1400,900",
-        *args,
-    ]
-    done = subprocess.run(command, capture_output=True, text=True, timeout=120, check=True)
-    return done.stdout
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,4 @@
-"""The gate models on the hand-made delivery of test_gates_delivery, built by dbt.
+"""The gate models on the gate tests' hand-made delivery (deliveries.py), built by dbt.
 
 Defects planted by hand, answers worked out by hand:
 - ytelser: line 4 copies line 2 exactly -> 3 raw rows = 2 loaded + 1 duplicate.
@@ -24,9 +24,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from deliveries import HANDMADE_STUDY, write_delivery
 from rtwpanel.dbt_invocation import DbtResult, run_dbt
 from rtwpanel.gates.command import add_arguments, run
-from test_gates_delivery import write_delivery
 
 pytestmark = pytest.mark.slow
 
@@ -48,7 +48,7 @@ def build(raw_dir: Path, database: Path, **dbt_vars: object) -> DbtResult:
     return run_dbt(
         ["build", "--exclude-resource-type", "unit_test"],
         database,
-        dbt_vars={"raw_dir": str(raw_dir), **dbt_vars},
+        dbt_vars={"raw_dir": str(raw_dir), "study": str(HANDMADE_STUDY), **dbt_vars},
     )
 
 
@@ -141,6 +141,7 @@ def test_warnings_alone_let_the_build_and_the_gates_pass(
         database,
         dbt_vars={
             "raw_dir": str(defective[0].parent / "delivery"),
+            "study": str(HANDMADE_STUDY),
             "gate_quarantine_share_fail": 0.6,
         },
     )
@@ -193,7 +194,7 @@ def test_doctored_panel_trips_the_critical_gates(
             "dq_gate_summary",
         ],
         database,
-        dbt_vars={"raw_dir": str(raw_dir)},
+        dbt_vars={"raw_dir": str(raw_dir), "study": str(HANDMADE_STUDY)},
     )
     assert not result.ok
     assert result.outcome["outcome"] == "rejected"

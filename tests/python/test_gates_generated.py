@@ -1,5 +1,9 @@
 """The gates on generated deliveries: a clean one (defects off) and one with the
-default defects, checked against the generator's truth manifest kind by kind."""
+default defects, checked against the generator's truth manifest kind by kind.
+
+Both are the builds the test run shares: `clean_build`, and for the default
+defects `demo_build` (the committed demo is what the generator writes by
+default, byte for byte: test_synthetic_demo)."""
 
 from __future__ import annotations
 
@@ -12,11 +16,12 @@ import pandas as pd
 import pytest
 
 from rtwpanel.cli import main
-from rtwpanel.dbt_invocation import run_dbt
 from rtwpanel.gates.checkpoint import kept_results, run_checkpoint
-from rtwpanel.synthetic import generate_delivery, parse_defects
+from rtwpanel.paths import DEMO_DIR
 
 pytestmark = pytest.mark.slow
+
+DEFECTIVE = DEMO_DIR  # the generator's default delivery
 
 ROW_KINDS = (
     "wrong_field_count",
@@ -29,28 +34,15 @@ ROW_KINDS = (
 )
 
 
-def build_generated(folder: Path, defects: str) -> Path:
-    delivery = folder / "delivery"
-    generate_delivery(delivery, defect_rates=parse_defects(defects))
-    database = folder / "rtw.duckdb"
-    # unit tests pin the SQL rules elsewhere; here the models and the data tests
-    result = run_dbt(
-        ["build", "--exclude-resource-type", "unit_test"],
-        database,
-        dbt_vars={"raw_dir": str(delivery)},
-    )
-    assert result.ok, result.failures
-    return database
+@pytest.fixture(scope="module")
+def clean(clean_build: Path) -> Path:
+    return clean_build
 
 
 @pytest.fixture(scope="module")
-def clean(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_generated(tmp_path_factory.mktemp("clean"), "none")
-
-
-@pytest.fixture(scope="module")
-def defective(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_generated(tmp_path_factory.mktemp("defective"), "default")
+def defective(demo_build: Path) -> Path:
+    """The build of DEFECTIVE, the delivery with the generator's default defects."""
+    return demo_build
 
 
 def query(database: Path, sql: str) -> pd.DataFrame:
@@ -58,10 +50,8 @@ def query(database: Path, sql: str) -> pd.DataFrame:
         return connection.execute(sql).df()
 
 
-def manifest(database: Path) -> pd.DataFrame:
-    return pd.read_csv(
-        database.parent / "delivery" / "truth" / "defects.csv", sep=";", dtype=str
-    ).fillna("")
+def manifest(delivery: Path) -> pd.DataFrame:
+    return pd.read_csv(delivery / "truth" / "defects.csv", sep=";", dtype=str).fillna("")
 
 
 @functools.cache
@@ -103,8 +93,8 @@ def test_clean_delivery_passes_every_gate_and_expectation(
 
 
 def test_quarantine_finds_exactly_the_planted_rows_kind_by_kind(defective: Path) -> None:
-    planted = manifest(defective)
-    delivery = defective.parent / "delivery"
+    planted = manifest(DEFECTIVE)
+    delivery = DEFECTIVE
     quarantined = query(
         defective,
         "select source, cast(source_line as varchar) as line, reason from dq.dq_quarantine",
@@ -126,8 +116,8 @@ def test_quarantine_finds_exactly_the_planted_rows_kind_by_kind(defective: Path)
 
 
 def test_duplicates_are_counted_and_are_exactly_the_repeated_lines(defective: Path) -> None:
-    planted = manifest(defective)
-    delivery = defective.parent / "delivery"
+    planted = manifest(DEFECTIVE)
+    delivery = DEFECTIVE
     sources = query(defective, "select source, duplicate_rows from dq.dq_gate_sources")
     for source, duplicates in sources.itertuples(index=False):
         if source in ("participants", "coverage"):
@@ -144,7 +134,7 @@ def test_duplicates_are_counted_and_are_exactly_the_repeated_lines(defective: Pa
 
 
 def test_entity_defects_are_found_by_the_gate_models(defective: Path) -> None:
-    planted = manifest(defective)
+    planted = manifest(DEFECTIVE)
 
     def keys(kind: str) -> set[str]:
         return set(planted[planted.kind == kind].key)

@@ -16,7 +16,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from test_staging_tiny import TINY, run_dbt
+from dbt_runs import TINY_DIR as TINY
+from dbt_runs import plain_dbt as run_dbt
 
 IDENTITY_NUMBER = "01017012345"
 IDENTITY_WRITTEN = "010170 12345"

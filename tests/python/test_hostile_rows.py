@@ -33,8 +33,8 @@ import shutil
 import duckdb
 import pytest
 
+from deliveries import HANDMADE_STUDY, write_delivery
 from rtwpanel.dbt_invocation import require_success, run_dbt
-from test_gates_delivery import write_delivery
 
 pytestmark = pytest.mark.slow
 
@@ -91,7 +91,11 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> tuple[duckdb.DuckDBPyCo
         ["build", "--exclude", "test_type:unit"],
         database,
         # the planted rows are a large share of this small delivery
-        dbt_vars={"raw_dir": str(delivery), "gate_quarantine_share_severity": "warn"},
+        dbt_vars={
+            "raw_dir": str(delivery),
+            "study": str(HANDMADE_STUDY),
+            "gate_quarantine_share_severity": "warn",
+        },
         on_line=lines.append,
     )
     require_success(result, "dbt build of the hostile delivery")

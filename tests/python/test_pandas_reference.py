@@ -14,10 +14,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-PROJECT_DIR = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(PROJECT_DIR / "benchmarks"))
-
-from pandas_reference import PANEL_COLUMNS, build_panel  # noqa: E402
+from deliveries import HANDMADE_STUDY
+from rtwpanel.pandas_reference import PANEL_COLUMNS, build_panel
+from rtwpanel.paths import DEMO_DIR
 
 # fmt: off
 DELIVERY: dict[str, list[str]] = {
@@ -277,17 +276,23 @@ def test_stipulation_lag_is_a_parameter(tmp_path: Path) -> None:
 def warehouse_panel(raw_dir: Path, database: Path) -> pd.DataFrame:
     """marts.fct_person_month built by dbt from the delivery (models and seeds only: the
     quality gates are not what this test is about)."""
-    import duckdb
-
     from rtwpanel.dbt_invocation import require_success, run_dbt
 
     result = run_dbt(
         ["build", "--select", "+fct_person_month", "--exclude-resource-type", "test", "unit_test"],
         database,
-        dbt_vars={"raw_dir": str(raw_dir.resolve())},
+        # the hand-made deliveries randomise from 2013, before the IPS trial's window
+        dbt_vars={"raw_dir": str(raw_dir.resolve()), "study": str(HANDMADE_STUDY)},
         target_dir=database.parent / "target",
     )
     require_success(result, f"dbt build on {raw_dir}")
+    return read_panel(database)
+
+
+def read_panel(database: Path) -> pd.DataFrame:
+    """marts.fct_person_month of a warehouse file, whole."""
+    import duckdb
+
     connection = duckdb.connect(str(database), read_only=True)
     try:
         return connection.execute("select * from marts.fct_person_month").df()
@@ -340,12 +345,8 @@ def test_same_panel_as_the_warehouse_on_the_hand_made_delivery(tmp_path: Path) -
 
 
 @pytest.mark.slow
-def test_same_panel_as_the_warehouse_on_the_demo_delivery(tmp_path: Path) -> None:
-    demo = PROJECT_DIR / "data" / "demo"
-    if not demo.is_dir():
-        pytest.skip("the demo delivery is not in the repository yet")
-    warehouse = warehouse_panel(demo, tmp_path / "rtw.duckdb")
-    assert_same_panel(build_panel(demo), warehouse)
+def test_same_panel_as_the_warehouse_on_the_demo_delivery(demo_build: Path) -> None:
+    assert_same_panel(build_panel(DEMO_DIR), read_panel(demo_build))
 
 
 @pytest.mark.slow
@@ -369,7 +370,7 @@ def test_same_panel_as_the_warehouse_on_a_generated_population(tmp_path: Path) -
 def test_reading_in_chunks_gives_the_same_panel(
     tmp_path: Path, hand_panel: pd.DataFrame, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from pandas_reference import raw
+    from rtwpanel.pandas_reference import raw
 
     # Three lines per chunk: duplicates and reversals now sit in different chunks.
     monkeypatch.setattr(raw, "CHUNK_LINES", 3)

@@ -11,7 +11,6 @@ from __future__ import annotations
 import csv
 import re
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import duckdb
@@ -32,16 +31,7 @@ TRUTH_COLUMNS = [
     if c not in ("n_jobs_stipulated", "sick_listed_source", "aap_and_employed")
 ]
 EMPLOYMENT_COLUMNS = ["employed", "n_jobs", "max_stillingsprosent"]
-# The panel and what it rests on; the quality-gate models are not needed here.
-PANEL_SELECTION = ["+fct_person_month", "+dq_stipulated_end_dates", "+dq_sick_leave_mismatches"]
 MISSING_END_DETAIL = re.compile(r"(\d+)\s*$")
-
-
-def build_panel(raw_dir: Path, database: Path) -> None:
-    dbt_vars = {"raw_dir": str(raw_dir)}
-    for command in (["seed"], ["run", "--select", *PANEL_SELECTION]):
-        result = run_dbt(command, database, dbt_vars=dbt_vars)
-        require_success(result, f"dbt {command[0]} for the panel on {raw_dir}")
 
 
 def panel_frame(database: Path) -> pd.DataFrame:
@@ -85,40 +75,13 @@ def differences(panel: pd.DataFrame, truth: pd.DataFrame) -> pd.DataFrame:
     return pd.concat(rows, ignore_index=True)
 
 
-def generate(out_dir: Path, defects: str) -> Path:
-    from rtwpanel.synthetic import generate_delivery, parse_defects
-
-    generate_delivery(out_dir, defect_rates=parse_defects(defects))
-    return out_dir
-
-
-@pytest.fixture(scope="module")
-def clean_build(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, Path]]:
-    root = tmp_path_factory.mktemp("panel_clean")
-    raw_dir = generate(root / "delivery", "none")
-    database = root / "rtw.duckdb"
-    build_panel(raw_dir, database)
-    yield raw_dir, database
-
-
-@pytest.fixture(scope="module")
-def demo_build(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, Path]]:
-    if not (DEMO_DIR / "truth" / "person_month.csv.gz").exists():
-        pytest.skip("the demo delivery is not in data/demo")
-    database = tmp_path_factory.mktemp("panel_demo") / "rtw.duckdb"
-    build_panel(DEMO_DIR, database)
-    yield DEMO_DIR, database
-
-
-def test_clean_delivery_panel_equals_truth(clean_build: tuple[Path, Path]) -> None:
-    raw_dir, database = clean_build
-    diff = differences(panel_frame(database), truth_frame(raw_dir))
+def test_clean_delivery_panel_equals_truth(clean_delivery: Path, clean_build: Path) -> None:
+    diff = differences(panel_frame(clean_build), truth_frame(clean_delivery))
     assert diff.empty, f"{len(diff)} cells differ from the truth:\n{diff.head(20)}"
 
 
-def test_demo_panel_has_408_persons_by_76_months(demo_build: tuple[Path, Path]) -> None:
-    _, database = demo_build
-    with duckdb.connect(str(database), read_only=True) as con:
+def test_demo_panel_has_408_persons_by_76_months(demo_build: Path) -> None:
+    with duckdb.connect(str(demo_build), read_only=True) as con:
         rows, persons, months, first, last = con.execute(
             "select count(*), count(distinct person_id), count(distinct month), "
             "min(month), max(month) from marts.fct_person_month"
@@ -166,10 +129,8 @@ def expected_removed_months(relationships: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["person_id", "month", "stillingsprosent"])
 
 
-def test_demo_panel_differs_from_truth_only_where_the_manifest_says(
-    demo_build: tuple[Path, Path],
-) -> None:
-    raw_dir, database = demo_build
+def test_demo_panel_differs_from_truth_only_where_the_manifest_says(demo_build: Path) -> None:
+    raw_dir, database = DEMO_DIR, demo_build
     panel = panel_frame(database)
     truth = truth_frame(raw_dir)
     removed = expected_removed_months(missing_end_relationships(raw_dir, database))
@@ -197,12 +158,10 @@ def test_demo_panel_differs_from_truth_only_where_the_manifest_says(
     assert changed == set(zip(removed["person_id"], removed["month"], strict=True))
 
 
-def test_panel_built_in_person_buckets_is_the_same_panel(
-    demo_build: tuple[Path, Path], tmp_path: Path
-) -> None:
+def test_panel_built_in_person_buckets_is_the_same_panel(demo_build: Path, tmp_path: Path) -> None:
     """With 100 persons a bucket, the 408 demo persons make five buckets (one
     select, four inserts by the post-hook) and exactly the one-bucket panel."""
-    raw_dir, database = demo_build
+    raw_dir, database = DEMO_DIR, demo_build
     bucketed = tmp_path / "rtw.duckdb"
     shutil.copyfile(database, bucketed)
     lines: list[str] = []

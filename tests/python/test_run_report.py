@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pytest
 
+from browser import CHROMIUM, chromium
 from rtwpanel.gates.checkpoint import kept_results
 from rtwpanel.paths import DEMO_DIR, PROJECT_DIR
-from test_docs_site import CHROMIUM, chromium
 
 pytestmark = pytest.mark.slow
 

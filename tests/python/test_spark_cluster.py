@@ -4,7 +4,7 @@ The test starts a standalone master, two workers of one core each and the Thrift
 server on 127.0.0.1 (scripts/spark_cluster.py), builds the delivery with `dbt build
 --target spark_thrift`, so that executors in their own JVMs read the raw files, stops
 the cluster (also when the build fails), and compares every model of the `marts` and
-`dq` schemas with the DuckDB build as test_spark_equality does.
+`dq` schemas with the DuckDB build (engine_comparison), as test_spark_equality does.
 
 The delivery is the hand-made tiny one, built on both engines without the dbt unit
 tests (they do not read the delivery; the local Spark build runs them, and they cost
@@ -25,9 +25,7 @@ from pathlib import Path
 import psutil
 import pytest
 
-from rtwpanel.dbt_invocation import DbtResult, run_dbt
-from rtwpanel.paths import PROJECT_DIR
-from test_spark_equality import (
+from engine_comparison import (
     BUCKET_INSERTED,
     COMPARED_SCHEMAS,
     assert_built_in_buckets,
@@ -35,6 +33,8 @@ from test_spark_equality import (
     assert_same_models,
     read_duckdb,
 )
+from rtwpanel.dbt_invocation import DbtResult, run_dbt
+from rtwpanel.paths import PROJECT_DIR
 from thrift_cluster import Cluster, cluster_command, free_port, running_cluster
 
 pytestmark = [pytest.mark.spark, pytest.mark.slow]

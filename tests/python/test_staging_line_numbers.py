@@ -7,13 +7,12 @@ The tiny delivery with `sosialhjelp` replaced by a 300,001-line gzip file
 from __future__ import annotations
 
 import gzip
-import shutil
+import subprocess
+from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
 import pytest
-
-from test_staging_tiny import TINY, run_dbt
 
 N_ROWS = 300_000
 BAD_MONTH_LINES = {2, 4_097, 150_001, 262_145, N_ROWS + 1}
@@ -30,9 +29,12 @@ def write_big_sosialhjelp(path: Path) -> None:
 
 
 @pytest.mark.slow
-def test_quarantined_lines_of_a_big_gzip_file_are_exact(tmp_path: Path) -> None:
-    delivery = tmp_path / "delivery"
-    shutil.copytree(TINY, delivery)
+def test_quarantined_lines_of_a_big_gzip_file_are_exact(
+    tmp_path: Path,
+    tiny_copy: Path,
+    run_dbt: Callable[[list[str], Path, Path], subprocess.CompletedProcess[str]],
+) -> None:
+    delivery = tiny_copy
     (delivery / "sosialhjelp.csv").unlink()
     write_big_sosialhjelp(delivery / "sosialhjelp.csv.gz")
 

@@ -10,24 +10,10 @@ plus an extra column.
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
 import pytest
-
-PROJECT_DIR = Path(__file__).resolve().parents[2]
-TINY = PROJECT_DIR / "tests" / "fixtures" / "deliveries" / "tiny"
-STAGING_NODES = [
-    "path:seeds",
-    "path:models/staging",
-    "dq_quarantine",
-    "dq_source_rows",
-    "path:tests/dbt/staging",
-]
 
 # (source, line, reason, column) of every quarantined row, by hand.
 EXPECTED_QUARANTINE = {
@@ -84,41 +70,9 @@ EXPECTED_COUNTS = {
 }
 
 
-def run_dbt(
-    args: list[str], raw_dir: Path, workdir: Path, variables: dict[str, object] | None = None
-) -> subprocess.CompletedProcess[str]:
-    """dbt from the project root, into a warehouse file and target dir of its own.
-
-    The variables go as JSON, which YAML reads too: a folder may be called o'brien.
-    """
-    env = dict(os.environ)
-    env.update(
-        {
-            "DBT_PROFILES_DIR": str(PROJECT_DIR),
-            "RTW_DUCKDB_PATH": str(workdir / "rtw.duckdb"),
-            "DBT_TARGET_PATH": str(workdir / "target"),
-            "DBT_LOG_PATH": str(workdir / "logs"),
-            "RTW_THREADS": "2",
-        }
-    )
-    dbt = Path(sys.executable).parent / "dbt"
-    return subprocess.run(
-        [str(dbt), *args, "--vars", json.dumps({"raw_dir": str(raw_dir), **(variables or {})})],
-        cwd=PROJECT_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-
-
 @pytest.fixture(scope="module")
-def tiny_warehouse(tmp_path_factory: pytest.TempPathFactory) -> duckdb.DuckDBPyConnection:
-    workdir = tmp_path_factory.mktemp("staging_tiny")
-    args = ["build", "--select", *STAGING_NODES, "--indirect-selection", "cautious"]
-    result = run_dbt(args, TINY, workdir)
-    assert result.returncode == 0, result.stdout[-4000:]
-    con = duckdb.connect(str(workdir / "rtw.duckdb"), read_only=True)
+def tiny_warehouse(tiny_staging_build: Path) -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect(str(tiny_staging_build), read_only=True)
     yield con
     con.close()
 
@@ -142,14 +96,14 @@ def test_counts_reconcile_with_hand_counts(tiny_warehouse: duckdb.DuckDBPyConnec
 
 
 def test_raw_rows_are_the_physical_data_lines_of_each_file(
-    tiny_warehouse: duckdb.DuckDBPyConnection,
+    tiny_warehouse: duckdb.DuckDBPyConnection, tiny_delivery: Path
 ) -> None:
     import gzip
 
     counted = dict(
         tiny_warehouse.execute("select source, raw_rows from dq.dq_source_rows").fetchall()
     )
-    for path in TINY.iterdir():
+    for path in tiny_delivery.iterdir():
         opener = gzip.open if path.suffix == ".gz" else open
         with opener(path, "rb") as handle:
             lines = handle.read().splitlines()

@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-import sys
 from collections import defaultdict
 from datetime import date
 from pathlib import Path
 
 import pytest
 
+from deliveries import Delivery, chain_episodes, parse_date
 from rtwpanel.errors import RtwError
 from rtwpanel.synthetic import DEFAULT_DEFECT_RATES, DEFECT_KINDS, generate_delivery, parse_defects
-
-sys.path.insert(0, str(Path(__file__).parent))
-from test_synthetic_delivery import Delivery, chain_episodes, parse_date
 
 # Higher rates than the default, so that the realised shares can be checked.
 RATES = dict(DEFAULT_DEFECT_RATES) | {
@@ -135,14 +132,13 @@ def test_default_rates_keep_the_quarantine_share_below_the_fail_threshold(tmp_pa
         assert 0 < share < 0.05, (source, share)
 
 
-def test_defects_do_not_change_the_truth(tmp_path) -> None:
-    """The sound records (and so the truth) are drawn apart from the defects."""
-    generate_delivery(tmp_path / "a", defect_rates=parse_defects("none"))
-    generate_delivery(tmp_path / "b", defect_rates=RATES)
+def test_defects_do_not_change_the_truth(clean_delivery: Path, delivery: Delivery) -> None:
+    """The sound records (and so the truth) are drawn apart from the defects: the same
+    seed without defects (clean_delivery) and with this module's RATES."""
     truth = Path("truth") / "person_month.csv.gz"
-    assert (tmp_path / "a" / truth).read_bytes() == (tmp_path / "b" / truth).read_bytes()
-    assert (tmp_path / "a" / "ytelser.csv").read_bytes() != (
-        tmp_path / "b" / "ytelser.csv"
+    assert (clean_delivery / truth).read_bytes() == (delivery.path / truth).read_bytes()
+    assert (clean_delivery / "ytelser.csv").read_bytes() != (
+        delivery.path / "ytelser.csv"
     ).read_bytes()
 
 
@@ -162,3 +158,15 @@ def test_dates_in_the_manifest_details_are_the_bad_values(delivery: Delivery) ->
     assert len(rows) > 0
     assert all(parse_date(value) is None for value in rows["detail"])
     assert date(2013, 12, 31) == parse_date("20131231")
+
+
+def test_another_studys_entity_defects_are_exactly_the_manifests(tmp_path) -> None:
+    """The second trial (studies/jobbmestring.yml): its sick-leave spells at grade 100
+    (whole months) and the graded ones keep the certificate chains apart, so the
+    mismatches found are the planted ones, as for ips; and so are the employment
+    defects."""
+    generate_delivery(tmp_path, persons=500, study="jobbmestring", defect_rates=RATES)
+    d = Delivery(tmp_path)
+    test_sick_leave_mismatches_are_exactly_the_planted_ones(d)
+    test_registrations_after_the_end_are_exactly_the_planted_ones(d)
+    test_changed_start_dates_are_exactly_the_planted_ones(d)

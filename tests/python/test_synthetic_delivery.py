@@ -18,27 +18,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from deliveries import COLUMNS, Delivery, chain_episodes, parse_date
 from rtwpanel.synthetic import generate_delivery
 
 MONTHS = [(2010 + i // 12, i % 12 + 1) for i in range(76)]
 MONTH_INDEX = {y * 100 + m: i for i, (y, m) in enumerate(MONTHS)}
 MONTH_START = [date(y, m, 1) for y, m in MONTHS] + [date(2016, 5, 1)]
-COLUMNS = {
-    "participants": "person_id centre_id arm randomised_date sex birth_year born_in_norway "
-    "diagnosis_group death_date",
-    "aa_arbeidsforhold": "person_id arbeidsforhold_id orgnr reg_month start_date end_date "
-    "stillingsprosent arbeidsforhold_type",
-    "ytelser": "person_id utbetaling_id ytelse fom_date tom_date belop",
-    "sykepenger": "person_id sykefravaer_id fom_date tom_date grad diagnose",
-    "sykmeldinger": "person_id sykmelding_id fom_date tom_date grad diagnose utstedt_date",
-    "sosialhjelp": "person_id month belop",
-    "tiltak": "person_id deltakelse_id tiltakskode fom_date tom_date deltakerstatus",
-    "utdanning": "person_id year nus2000 i_utdanning",
-    "utdanning_forlop": "person_id fom_date tom_date nus2000",
-    "inntekt": "person_id year pensjonsgivende_inntekt",
-    "npr": "person_id episode_id kontakttype inn_date ut_date",
-    "coverage": "source first_month last_month",
-}
 DATE_COLUMNS = {"start_date", "end_date", "fom_date", "tom_date", "utstedt_date", "inn_date",
                 "ut_date", "randomised_date", "death_date"}  # fmt: skip
 OPTIONAL = {"end_date", "tom_date_tiltak", "utstedt_date", "death_date", "diagnosis_group"}
@@ -103,49 +88,8 @@ ORDER = {
 }
 
 
-def parse_date(text: str) -> date | None:
-    if len(text) != 8 or not text.isdigit():
-        return None
-    try:
-        return date(int(text[:4]), int(text[4:6]), int(text[6:]))
-    except ValueError:
-        return None
-
-
 def valid_month(text: str) -> bool:
     return len(text) == 6 and text.isdigit() and int(text[:4]) >= 2000 and 1 <= int(text[4:]) <= 12
-
-
-class Delivery:
-    """A delivery read back: raw lines per file, the manifest, the sound rows."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self.lines: dict[str, list[str]] = {}
-        for name in COLUMNS:
-            text = (path / f"{name}.csv").read_text(encoding="utf-8")
-            assert text.endswith("\n")
-            self.lines[name] = text[:-1].split("\n")
-        self.manifest = pd.read_csv(
-            path / "truth" / "defects.csv", sep=";", dtype=str, keep_default_na=False
-        )
-        row_level = self.manifest[self.manifest["line"] != ""]
-        self.defect_lines: dict[str, dict[int, tuple[str, str, str]]] = defaultdict(dict)
-        for r in row_level.itertuples():
-            self.defect_lines[r.source][int(r.line)] = (r.kind, r.column, r.key)
-        self.sound: dict[str, list[dict[str, str]]] = {}
-        for name, lines in self.lines.items():
-            header = lines[0].split(";")
-            skip = self.defect_lines.get(name, {})
-            self.sound[name] = [
-                dict(zip(header, line.split(";"), strict=True))
-                for number, line in enumerate(lines[1:], start=2)
-                if number not in skip
-            ]
-        self.persons = {r["person_id"] for r in self.sound["participants"]}
-
-    def entity_keys(self, kind: str) -> set[str]:
-        return set(self.manifest.loc[self.manifest["kind"] == kind, "key"])
 
 
 def months_of(start: date, end: date | None) -> range:
@@ -265,18 +209,6 @@ def reference_panel(d: Delivery) -> dict[str, dict[str, np.ndarray]]:
     return out
 
 
-def chain_episodes(items: list[tuple[date, date, str]]) -> list[tuple[date, date]]:
-    """Certificates chained: one continues the episode when it starts at most one day
-    after the latest end so far."""
-    episodes: list[list[date]] = []
-    for fom, tom, _ in sorted(items):
-        if episodes and fom <= episodes[-1][1] + timedelta(days=1):
-            episodes[-1][1] = max(episodes[-1][1], tom)
-        else:
-            episodes.append([fom, tom])
-    return [(a, b) for a, b in episodes]
-
-
 def read_truth(path: Path) -> pd.DataFrame:
     with gzip.open(path / "truth" / "person_month.csv.gz", "rt", encoding="utf-8") as handle:
         return pd.read_csv(handle, sep=";", dtype={"person_id": str, "month": int})
@@ -311,13 +243,9 @@ def reference_frame(d: Delivery) -> pd.DataFrame:
 
 
 @pytest.fixture(scope="module")
-def clean(tmp_path_factory) -> Delivery:
-    out = tmp_path_factory.mktemp("clean")
-    generate_delivery(out, defect_rates=dict.fromkeys(
-        ["duplicate_row", "wrong_field_count", "bad_date", "bad_month", "end_before_start",
-         "unknown_person", "unknown_code", "orphan_reversal", "aa_missing_end",
-         "aa_registered_after_end", "aa_start_changed", "sick_leave_mismatch"], 0.0))  # fmt: skip
-    return Delivery(out)
+def clean(clean_delivery: Path) -> Delivery:
+    """The trial with every defect off (the generator's default seed)."""
+    return Delivery(clean_delivery)
 
 
 @pytest.fixture(scope="module")
@@ -455,3 +383,24 @@ def test_defect_rows_break_the_contract_as_the_manifest_says(defective: Delivery
                 pytest.fail(f"unknown kind {where}")
             if kind != "unknown_person":  # otherwise sound: one defect per row
                 assert r["person_id"] in defective.persons, where
+
+
+def test_truth_equals_panel_rules_on_another_studys_clean_delivery(tmp_path: Path) -> None:
+    """The second trial (studies/jobbmestring.yml), every defect off: every status of its
+    truth but work participation (tested in test_synthetic_jobbmestring) is what the
+    panel rules give on its rows."""
+    from rtwpanel.synthetic import DEFECT_KINDS
+    from rtwpanel.synthetic.truth import PARTICIPATION_COLUMNS
+
+    generate_delivery(tmp_path, study="jobbmestring", defect_rates=dict.fromkeys(DEFECT_KINDS, 0.0))
+    d = Delivery(tmp_path)
+    truth = read_truth(tmp_path).drop(columns=list(PARTICIPATION_COLUMNS))
+    truth = truth.sort_values(["person_id", "month"]).reset_index(drop=True)
+    ref = reference_frame(d).sort_values(["person_id", "month"]).reset_index(drop=True)
+    assert list(truth.columns) == list(ref.columns)
+    assert truth[["person_id", "month"]].equals(ref[["person_id", "month"]])
+    diff = truth.drop(columns=["person_id", "month"]).fillna(-1) - ref.drop(
+        columns=["person_id", "month"]
+    ).fillna(-1)
+    bad = truth[(diff != 0).any(axis=1)]
+    assert bad.empty, bad.head(20).to_string()

@@ -18,8 +18,6 @@ from __future__ import annotations
 import gzip
 import json
 import math
-import sys
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -32,11 +30,6 @@ from rtwpanel.study import load_study
 from rtwpanel.synthetic import DEFECT_KINDS, generate_delivery, participation
 from rtwpanel.synthetic import calendar as cal
 from rtwpanel.synthetic.calibration import load_calibration
-from rtwpanel.synthetic.truth import PARTICIPATION_COLUMNS
-
-sys.path.insert(0, str(Path(__file__).parent))
-import test_synthetic_defects as defect_checks
-from test_synthetic_delivery import Delivery, read_truth, reference_frame
 
 STUDY = load_study("jobbmestring")
 CALIBRATION = load_calibration(STUDY)
@@ -243,32 +236,6 @@ def test_work_participation_follows_from_the_registers(clean) -> None:
     assert (panel["employed"].to_numpy() == in_work).all()
     # both kinds of months out of work occur: fully sick-listed in a job, and no job
     assert (in_work & every_day).sum() > 1000 and (~in_work).sum() > 1000
-
-
-def test_truth_equals_panel_rules_on_clean_delivery(clean) -> None:
-    """Every other status of the truth is what the panel rules give on the rows
-    (the reference implementation of test_synthetic_delivery)."""
-    d = Delivery(clean)
-    truth = read_truth(clean).drop(columns=list(PARTICIPATION_COLUMNS))
-    truth = truth.sort_values(["person_id", "month"]).reset_index(drop=True)
-    ref = reference_frame(d).sort_values(["person_id", "month"]).reset_index(drop=True)
-    assert list(truth.columns) == list(ref.columns)
-    assert truth[["person_id", "month"]].equals(ref[["person_id", "month"]])
-    diff = truth.drop(columns=["person_id", "month"]).fillna(-1) - ref.drop(
-        columns=["person_id", "month"]
-    ).fillna(-1)
-    bad = truth[(diff != 0).any(axis=1)]
-    assert bad.empty, bad.head(20).to_string()
-
-
-def test_planted_entity_defects_are_exactly_the_manifests(tmp_path) -> None:
-    """The sick-leave spells at grade 100 (whole months) and the graded ones keep the
-    certificate chains apart: the mismatches found are the planted ones, as for ips."""
-    generate_delivery(tmp_path, persons=500, study="jobbmestring", defect_rates=defect_checks.RATES)
-    d = Delivery(tmp_path)
-    defect_checks.test_sick_leave_mismatches_are_exactly_the_planted_ones(d)
-    defect_checks.test_registrations_after_the_end_are_exactly_the_planted_ones(d)
-    defect_checks.test_changed_start_dates_are_exactly_the_planted_ones(d)
 
 
 def test_participants_follow_the_study(delivery) -> None:

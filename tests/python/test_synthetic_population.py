@@ -13,16 +13,14 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from rtwpanel.synthetic import generate_delivery
-
-sys.path.insert(0, str(Path(__file__).parent))
-from test_synthetic_calibration import (
+from published_figures import (
     SICK_OF_THOSE_IN_WORK,
     TABLE_6,
     load_panel,
     sick_leave_at_inclusion,
     target,
 )
+from rtwpanel.synthetic import generate_delivery
 
 PERSONS = 30_000  # three chunks of 10,000
 MEMORY_LIMIT = 1.5 * 2**30  # one chunk in flight per worker; does not grow with persons

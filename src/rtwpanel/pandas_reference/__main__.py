@@ -1,4 +1,4 @@
-"""`python -m pandas_reference RAW_DIR [--out panel.parquet]`: build the panel, report its size."""
+"""`python -m rtwpanel.pandas_reference RAW_DIR [--out panel.parquet]`: the panel, its size."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from pandas_reference.panel import build_panel
+from rtwpanel.pandas_reference.panel import build_panel
 
 
 def write_parquet(panel: pd.DataFrame, path: Path, rows_per_group: int = 5_000_000) -> None:
@@ -24,7 +24,9 @@ def write_parquet(panel: pd.DataFrame, path: Path, rows_per_group: int = 5_000_0
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(prog="pandas_reference", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="python -m rtwpanel.pandas_reference", description=__doc__
+    )
     parser.add_argument("raw_dir", type=Path, help="the delivery folder")
     parser.add_argument("--out", type=Path, help="write the panel to this Parquet file")
     parser.add_argument("--no-certificates", action="store_true", help="register spells only")

@@ -7,10 +7,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from pandas_reference import statuses
-from pandas_reference.reference_data import AA_STIPULATION_LAG_MONTHS, NUS_LEVELS
-from pandas_reference.sources import drop_cancelled_payments, load_source
-from pandas_reference.spine import Spine, month_end, month_number, month_start
+from rtwpanel.pandas_reference import statuses
+from rtwpanel.pandas_reference.reference_data import AA_STIPULATION_LAG_MONTHS, NUS_LEVELS
+from rtwpanel.pandas_reference.sources import drop_cancelled_payments, load_source
+from rtwpanel.pandas_reference.spine import Spine, month_end, month_number, month_start
 
 PANEL_COLUMNS = [
     "person_id", "month", "year", "calendar_month", "rel_month", "period", "arm", "is_ips",

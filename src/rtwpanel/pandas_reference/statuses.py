@@ -5,12 +5,12 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from pandas_reference.reference_data import (
+from rtwpanel.pandas_reference.reference_data import (
     AA_COUNTED_TYPES,
     TILTAK_NOT_PARTICIPATING,
     YTELSE_STATUS,
 )
-from pandas_reference.spine import (
+from rtwpanel.pandas_reference.spine import (
     Spine,
     month_end,
     month_number,

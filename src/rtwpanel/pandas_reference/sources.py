@@ -14,8 +14,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from pandas_reference.raw import read_chunks
-from pandas_reference.reference_data import (
+from rtwpanel.pandas_reference.raw import read_chunks
+from rtwpanel.pandas_reference.reference_data import (
     AA_TYPES,
     ARMS,
     DELTAKERSTATUSER,
