@@ -290,12 +290,15 @@ def warehouse_panel(raw_dir: Path, database: Path) -> pd.DataFrame:
 
 
 def read_panel(database: Path) -> pd.DataFrame:
-    """marts.fct_person_month of a warehouse file, whole."""
+    """marts.fct_person_month of a warehouse file: the columns the reference computes
+    (not yet the study columns is_treated, cluster_id, the sick-leave grade and days and
+    work_participation, which the dbt unit tests pin)."""
     import duckdb
 
     connection = duckdb.connect(str(database), read_only=True)
     try:
-        return connection.execute("select * from marts.fct_person_month").df()
+        columns = ", ".join(PANEL_COLUMNS)
+        return connection.execute(f"select {columns} from marts.fct_person_month").df()
     finally:
         connection.close()
 
