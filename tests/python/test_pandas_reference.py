@@ -104,6 +104,8 @@ DELIVERY: dict[str, list[str]] = {
     "sosialhjelp": [
         "person_id;month;belop",
         "P1;201301;1000",
+        # negative social assistance is implausible (the contract's range): set aside,
+        # not summed, so January's 1000 stands
         "P1;201301;-1000",
         "P1;201302;500",
         "P1;201305;700",
@@ -164,7 +166,7 @@ P1 = {
     "on_aap": [1, 1, 0, 0, 0, 0],
     "on_disability": [0, 0, 0, 0, 1, 0],
     "on_unemployment_benefit": [0, 0, 0, 0, 0, 1],
-    "on_social_assistance": [0, 1, 0, 0, N, N],
+    "on_social_assistance": [1, 1, 0, 0, N, N],
     "in_programme": [0, 1, 1, 0, 1, 1],
     "in_education_oct": [1, 1, 1, 1, 1, 1],
     "in_education_course": [1, 0, 0, 0, 0, 0],

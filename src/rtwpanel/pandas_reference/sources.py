@@ -44,6 +44,8 @@ class SourceRules:
     codes: dict[str, frozenset[str]] = field(default_factory=dict)
     start_end: tuple[str, str] | None = None
     known_person: bool = True
+    # plausible values (the contract's `range`): a number outside is set aside
+    ranges: dict[str, tuple[float | None, float | None]] = field(default_factory=dict)
 
 
 RULES: dict[str, SourceRules] = {
@@ -84,6 +86,7 @@ RULES: dict[str, SourceRules] = {
         numbers=["stillingsprosent"],
         codes={"arbeidsforhold_type": AA_TYPES},
         start_end=("start_date", "end_date"),
+        ranges={"stillingsprosent": (0, 100)},
     ),
     "ytelser": SourceRules(
         columns=[
@@ -112,6 +115,7 @@ RULES: dict[str, SourceRules] = {
         dates=["fom_date", "tom_date"],
         integers=["grad"],
         start_end=("fom_date", "tom_date"),
+        ranges={"grad": (1, 100)},
     ),
     "sykmeldinger": SourceRules(
         columns=[
@@ -127,11 +131,13 @@ RULES: dict[str, SourceRules] = {
         dates=["fom_date", "tom_date", "utstedt_date"],
         integers=["grad"],
         start_end=("fom_date", "tom_date"),
+        ranges={"grad": (1, 100)},
     ),
     "sosialhjelp": SourceRules(
         columns=["person_id", "month", "belop"],
         months=["month"],
         integers=["belop"],
+        ranges={"belop": (0, None)},
     ),
     "tiltak": SourceRules(
         columns=[
@@ -225,6 +231,11 @@ def typed_rows(
     if rules.start_end:
         start, end = rules.start_end
         bad |= out[end] < out[start]
+    for column, (low, high) in rules.ranges.items():
+        if low is not None:
+            bad |= (out[column] < low).fillna(False)
+        if high is not None:
+            bad |= (out[column] > high).fillna(False)
     if rules.known_person and persons is not None:
         bad |= ~raw["person_id"].isin(persons)
     sound = ~bad.to_numpy()
