@@ -30,14 +30,15 @@ pytestmark = pytest.mark.slow
 @pytest.fixture(scope="module")
 def population(tmp_path_factory) -> tuple[Path, int]:
     """Generated in a child process (two workers), with the largest resident memory of
-    that process and its workers, as the child itself measures it (this process's
-    children include every earlier test's dbt, whose peak would hide the child's)."""
+    that process and its workers, as the child itself measures it. Not getrusage on
+    this side, nor the child's RUSAGE_SELF: Linux carries ru_maxrss across exec, so both
+    would report this test process's own size; the child's VmHWM starts at its exec."""
     out = tmp_path_factory.mktemp("population")
     code = (
-        "import resource, sys; from rtwpanel.synthetic import generate_delivery; "
+        "import re, resource, sys; from rtwpanel.synthetic import generate_delivery; "
         f"generate_delivery(sys.argv[1], persons={PERSONS}, mode='population', workers=2); "
-        "print(max(resource.getrusage(w).ru_maxrss "
-        "for w in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)))"
+        "own = int(re.search(r'VmHWM:\\s+(\\d+)', open('/proc/self/status').read())[1]); "
+        "print(max(own, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss))"
     )
     done = subprocess.run(
         [sys.executable, "-c", code, str(out)], check=True, capture_output=True, text=True
