@@ -1,4 +1,4 @@
-"""Plain dbt in a child process, as a data engineer types it, for the tests.
+"""Plain dbt and the installed rtwpanel command in a child process, for the tests.
 
 The fixtures of conftest.py and the tests that build a delivery of their own
 run dbt through `plain_dbt`; `TINY_DIR` is the hand-made delivery.
@@ -49,4 +49,18 @@ def plain_dbt(
         capture_output=True,
         text=True,
         timeout=300,
+    )
+
+
+def rtwpanel(*args: str, warehouse: Path, timeout: int = 1200) -> subprocess.CompletedProcess[str]:
+    """The installed `rtwpanel` command as a user types it, from the project root, with
+    its published warehouse at `warehouse` (RTW_DUCKDB_PATH); output captured."""
+    env = {**os.environ, "RTW_DUCKDB_PATH": str(warehouse)}
+    return subprocess.run(
+        [str(Path(sys.executable).parent / "rtwpanel"), *args],
+        cwd=PROJECT_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
     )

@@ -16,23 +16,12 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from dbt_runs import rtwpanel
 from rtwpanel.paths import DEMO_DIR, PROJECT_DIR
 
 pytestmark = pytest.mark.slow
 
 IDENTITY_NUMBER = "01017012345"
-
-
-def rtwpanel(*args: str, warehouse: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "RTW_DUCKDB_PATH": str(warehouse)}
-    return subprocess.run(
-        [str(Path(sys.executable).parent / "rtwpanel"), *args],
-        cwd=PROJECT_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
 
 
 def replace_in(path: Path, old: str, new: str) -> None:

@@ -11,17 +11,15 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
 import pytest
 
+from dbt_runs import rtwpanel
 from rtwpanel.errors import RtwError
-from rtwpanel.paths import DEMO_DIR, PROJECT_DIR
+from rtwpanel.paths import DEMO_DIR
 from rtwpanel.study import load_study
 
 pytestmark = pytest.mark.slow
@@ -55,18 +53,6 @@ subgroups:
 ARMS = {"IPS": "ACT", "TAU": "WAIT"}
 # one participant whose arm the study does not declare: quarantined, not loaded
 STRAY_ROW = "P9999999;N1;IPS;20140101;K;1980;1;;"
-
-
-def rtwpanel(*args: str, warehouse: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "RTW_DUCKDB_PATH": str(warehouse)}
-    return subprocess.run(
-        [str(Path(sys.executable).parent / "rtwpanel"), *args],
-        cwd=PROJECT_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=900,
-    )
 
 
 @pytest.fixture(scope="module")

@@ -11,14 +11,12 @@ from __future__ import annotations
 
 import csv
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
 import pytest
 
+from dbt_runs import rtwpanel
 from rtwpanel.paths import PROJECT_DIR
 from rtwpanel.study import load_study
 
@@ -26,18 +24,6 @@ pytestmark = pytest.mark.slow
 
 DEMO = PROJECT_DIR / "data" / "demo-jobbmestring"
 STUDY = load_study("jobbmestring")
-
-
-def rtwpanel(*args: str, warehouse: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "RTW_DUCKDB_PATH": str(warehouse)}
-    return subprocess.run(
-        [str(Path(sys.executable).parent / "rtwpanel"), *args],
-        cwd=PROJECT_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=1200,
-    )
 
 
 @pytest.fixture(scope="module")
