@@ -64,7 +64,11 @@ statuses as (
         grid.year,
         grid.calendar_month,
         grid.rel_month,
-        case when grid.rel_month <= 0 then 'before' else 'after' end as period,
+        case
+            when grid.rel_month is null then null
+            when grid.rel_month <= 0 then 'before'
+            else 'after'
+        end as period,
         grid.arm,
         grid.is_treated,
         grid.cluster_id,

@@ -36,14 +36,17 @@
 -#}
 {% macro raw_files() %}
     {%- set person = {'name': 'person_id', 'kind': 'id'} -%}
+    {#- a study that randomised nobody (design cohort) has no arms, clusters or
+        randomisation dates: those columns must then be empty -#}
+    {%- set is_trial = rtwpanel.study_is_trial() -%}
     {%- set files = {
         'participants': {
             'columns': [
                 person,
-                {'name': 'centre_id', 'kind': 'code', 'codes': rtwpanel.study_cluster_codes()},
-                {'name': 'arm', 'kind': 'code', 'codes': rtwpanel.study_arm_codes()},
-                {'name': 'randomised_date', 'kind': 'date', 'window': [0, 0],
-                    'between': rtwpanel.study_inclusion()},
+                {'name': 'centre_id', 'kind': 'code' if is_trial else 'code_opt', 'codes': rtwpanel.study_cluster_codes()},
+                {'name': 'arm', 'kind': 'code' if is_trial else 'code_opt', 'codes': rtwpanel.study_arm_codes()},
+                {'name': 'randomised_date', 'kind': 'date' if is_trial else 'date_opt', 'window': [0, 0],
+                    'between': rtwpanel.study_inclusion() if is_trial else []},
                 {'name': 'sex', 'kind': 'code', 'seed': 'ref_sexes'},
                 {'name': 'birth_year', 'kind': 'year', 'window': [110, 0]},
                 {'name': 'born_in_norway', 'kind': 'flag'},

@@ -55,3 +55,31 @@
     {%- endif -%}
     {{- return([inclusion['from'] | string, inclusion['to'] | string]) -}}
 {% endmacro %}
+
+
+{#- Whether the study randomised its persons (design rct, the default while parsing). -#}
+{% macro study_is_trial() %}
+    {{- return(rtwpanel.study().get('design', 'rct') == 'rct') -}}
+{% endmacro %}
+
+
+{#-
+    A cohort study's rules on the episodes (design cohort): {first_day, last_day,
+    chapter, ages, in_work_at_start}; {} for a study of another design, and while
+    parsing. Values are checked before they reach SQL (rtwpanel.study).
+-#}
+{% macro study_cohort() %}
+    {%- set study = rtwpanel.study() -%}
+    {%- if study.get('design') != 'cohort' -%}
+        {{- return({}) -}}
+    {%- endif -%}
+    {%- set cohort = study['cohort'] -%}
+    {%- set inclusion = rtwpanel.study_inclusion() -%}
+    {{- return({
+        'first_day': inclusion[0],
+        'last_day': inclusion[1],
+        'chapter': cohort['chapter'] | string,
+        'ages': [cohort['ages'][0] | int, cohort['ages'][1] | int],
+        'in_work_at_start': cohort.get('in_work_at_start', true),
+    }) -}}
+{% endmacro %}

@@ -18,18 +18,6 @@ coverage as (
 
 ),
 
-education_years as (
-
-    select * from {{ ref('stg_utdanning') }}
-
-),
-
-nus_levels as (
-
-    select * from {{ ref('ref_nus_levels') }}
-
-),
-
 incomes as (
 
     select * from {{ ref('stg_inntekt') }}
@@ -76,43 +64,9 @@ income_window as (
 
 ),
 
-education_before_randomisation as (
-
-    -- the status as of 1 October of a year is known at randomisation when that
-    -- 1 October is on or before the randomisation date
-    select
-        participants.person_id,
-        education_years.nus2000,
-        row_number() over (
-            partition by participants.person_id
-            order by education_years.year desc
-        ) as recency_rank
-    from participants
-    inner join education_years
-        on
-            participants.person_id = education_years.person_id
-            and (
-                education_years.year < {{ year_of('participants.randomised_date') }}
-                or (
-                    education_years.year = {{ year_of('participants.randomised_date') }}
-                    and {{ month_of('participants.randomised_date') }} >= 10
-                )
-            )
-
-),
-
 education_at_randomisation as (
 
-    select
-        education_before_randomisation.person_id,
-        nus_levels.level as education_level
-    from education_before_randomisation
-    left join nus_levels
-        -- the first digit of the NUS2000 code is the level
-        on
-            substr(education_before_randomisation.nus2000, 1, 1)
-            = cast(nus_levels.first_digit as {{ dbt.type_string() }})
-    where education_before_randomisation.recency_rank = 1
+    {{ education_level_on('participants', 'person_id', 'randomised_date') }}
 
 ),
 
@@ -170,10 +124,18 @@ final as (
     select
         participants.person_id,
         participants.arm,
-        case when participants.arm = '{{ study_treated_code() }}' then 1 else 0 end as is_treated,
+        case
+            when participants.arm is null then null
+            when participants.arm = '{{ study_treated_code() }}' then 1
+            else 0
+        end as is_treated,
         participants.centre_id as cluster_id,
         -- aliases for the IPS study, kept for one release
-        case when participants.arm = '{{ study_treated_code() }}' then 1 else 0 end as is_ips,
+        case
+            when participants.arm is null then null
+            when participants.arm = '{{ study_treated_code() }}' then 1
+            else 0
+        end as is_ips,
         {{ parse_integer('participants.centre_id', 'integer') }} as centre_id,
         participants.sex,
         case when participants.sex = 'K' then 1 else 0 end as female,

@@ -24,6 +24,8 @@ final as (
         avg(cast({{ status }} as {{ dbt.type_float() }})) as mean_{{ status }}{{ ',' if not loop.last }}
         {%- endfor %}
     from person_months
+    -- a study that randomised nobody has no arms: the mart is empty
+    where arm is not null
     group by arm, period
 
 )

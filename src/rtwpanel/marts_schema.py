@@ -108,3 +108,37 @@ DIM_PARTICIPANT_COLUMNS = (
     "has_register_data",
     "excluded_reason",
 )
+
+# Every column of marts.fct_sick_leave_episodes (and of marts.mart_cohort_episodes,
+# its cohort), in the contract's order: the variables a cohort study's predictors
+# may name.
+EPISODE_COLUMNS = (
+    "episode_id",
+    "person_id",
+    "first_day",
+    "last_day",
+    "duration_days",
+    "source",
+    "diagnosis",
+    "diagnosis_chapter",
+    "diagnosis_group",
+    "grade_at_start",
+    "highest_grade",
+    "is_graded",
+    "outcome",
+    "outcome_month",
+    "censoring_reason",
+    "age",
+    "female",
+    "born_in_norway",
+    "education_level",
+    "employed_at_start",
+    "stillingsprosent",
+    "income_g_year_before",
+    "sick_leave_days_3y",
+    "npr_contacts_1y",
+    "aap_year_before",
+)
+
+# The outcomes of an episode (marts.fct_sick_leave_episodes.outcome).
+EPISODE_OUTCOMES = ("return_to_work", "aap", "disability", "censored")

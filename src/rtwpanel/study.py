@@ -20,7 +20,9 @@ from rtwpanel.paths import PROJECT_DIR
 
 STUDIES_DIR = PROJECT_DIR / "studies"
 DEFAULT_STUDY = "ips"
-DESIGNS = ("rct",)
+DESIGNS = ("rct", "cohort")
+PREDICTOR_KINDS = ("numeric", "flag", "category")
+EVENTS = ("return_to_work", "aap", "disability")
 OPERATORS = ("==", "!=", "<", "<=", ">", ">=")
 NAME = re.compile(r"^[a-z][a-z0-9_-]*$")
 CODE = re.compile(r"^[A-Za-z0-9_-]+$")  # codes are pasted into SQL lists: no quotes
@@ -68,13 +70,42 @@ class Subgroup:
 
 
 @dataclass(frozen=True)
+class Predictor:
+    """A baseline variable of the cohort's episodes (a column of
+    marts.fct_sick_leave_episodes) and how the models enter it."""
+
+    column: str
+    name: str
+    kind: str  # numeric: hazard ratio per `per` units; flag: 1 vs 0; category: vs reference
+    per: float = 1.0
+    reference: str | None = None  # category: the reference level
+
+
+@dataclass(frozen=True)
+class CohortDesign:
+    """The cohort of sick-leave episodes (design cohort) and its time-to-event
+    analysis. Episodes are the rows of marts.fct_sick_leave_episodes; the cohort
+    is a filter on them (marts.mart_cohort_episodes applies it in SQL)."""
+
+    chapter: str  # ICPC-2 chapter of the episode's diagnosis, e.g. P
+    ages: tuple[int, int]  # age at the index date, both ends included
+    in_work_at_start: bool
+    event: str  # the event of interest
+    competing: tuple[str, ...]  # competing events
+    horizon_days: int  # curves and cumulative incidence up to this day
+    predictors: tuple[Predictor, ...]
+    curves_by: tuple[str, ...]  # flag or category predictors with a curve per level
+
+
+@dataclass(frozen=True)
 class Study:
     name: str
     title: str
     design: str
     description: str
-    treated: Arm
-    control: Arm
+    # a trial's arms, clusters and schedule (design rct; None or empty otherwise)
+    treated: Arm | None
+    control: Arm | None
     cluster_meaning: str
     cluster_codes: tuple[str, ...]
     cluster_is_stratum: bool
@@ -90,10 +121,17 @@ class Study:
     plausible_shares: dict[str, tuple[float, float]]  # status -> range of its share by arm
     path: Path
     sha256: str
+    cohort: CohortDesign | None = None  # design cohort
+
+    @property
+    def is_trial(self) -> bool:
+        return self.design == "rct"
 
     @property
     def arms(self) -> tuple[Arm, Arm]:
         """(control, treated): the order of the tables' columns."""
+        if self.treated is None or self.control is None:
+            raise RtwError(f"{self.path}: design {self.design} has no arms")
         return (self.control, self.treated)
 
     def outcome_name(self, column: str) -> str:
@@ -218,6 +256,8 @@ class _Reader:
         design = self.text("design")
         if design not in DESIGNS:
             self.fail("design", f"must be one of {', '.join(DESIGNS)}")
+        if design == "cohort":
+            return self.cohort_study(sha256)
         treated, control = self.arm("arms.treated"), self.arm("arms.control")
         if treated.code == control.code:
             self.fail("arms", "treated and control must have different codes")
@@ -258,6 +298,106 @@ class _Reader:
         if study.primary_outcome not in {o.column for o in study.outcomes}:
             self.fail("primary_outcome", "must be one of the outcomes' columns")
         return study
+
+    def cohort_study(self, sha256: str) -> Study:
+        for key in ("arms", "cluster", "allocation", "outcomes", "subgroups", "cost_benefit"):
+            if self.get(key, required=False) is not None:
+                self.fail(key, "belongs to a trial (design rct), not to design cohort")
+        first, last = self.date("inclusion.from"), self.date("inclusion.to")
+        if last < first:
+            self.fail("inclusion.to", "is before inclusion.from")
+        return Study(
+            name=self.text("name", pattern=NAME),
+            title=self.text("title"),
+            design="cohort",
+            description=" ".join(self.text("description", required=False).split()),
+            treated=None,
+            control=None,
+            cluster_meaning="person",
+            cluster_codes=(),
+            cluster_is_stratum=False,
+            allocation=(),
+            inclusion=(first, last),
+            primary_outcome=self.text("cohort.event"),
+            outcomes=(),
+            horizons=(),
+            subgroups=(),
+            early_before=None,
+            cost_benefit=None,
+            published=self.published(),
+            plausible_shares={},
+            path=self.path,
+            sha256=sha256,
+            cohort=self.cohort_design(),
+        )
+
+    def cohort_design(self) -> CohortDesign:
+        chapter = self.text("cohort.chapter", pattern=re.compile(r"^[A-Z]$"))
+        ages = tuple(
+            self.integer(f"cohort.ages.{i}") for i in range(len(self.items("cohort.ages")))
+        )
+        if len(ages) != 2 or ages[0] > ages[1]:
+            self.fail("cohort.ages", "must be [youngest, oldest] with youngest <= oldest")
+        in_work = self.get("cohort.in_work_at_start")
+        if not isinstance(in_work, bool):
+            self.fail("cohort.in_work_at_start", "must be true or false")
+        event = self.text("cohort.event")
+        competing = tuple(
+            self.text(f"cohort.competing.{i}")
+            for i in range(len(self.items("cohort.competing", required=False)))
+        )
+        for key, value in [("cohort.event", event)] + [
+            (f"cohort.competing.{i}", c) for i, c in enumerate(competing)
+        ]:
+            if value not in EVENTS:
+                self.fail(key, f"must be one of {', '.join(EVENTS)}")
+        if event in competing or len(set(competing)) != len(competing):
+            self.fail("cohort.competing", "lists the event or an event twice")
+        predictors = tuple(
+            self.predictor(f"predictors.{i}") for i in range(len(self.items("predictors")))
+        )
+        kinds = {p.column: p.kind for p in predictors}
+        if len(kinds) != len(predictors):
+            self.fail("predictors", "a column is listed twice")
+        curves_by = tuple(
+            self.text(f"curves_by.{i}") for i in range(len(self.items("curves_by", required=False)))
+        )
+        for i, column in enumerate(curves_by):
+            if kinds.get(column) not in ("flag", "category"):
+                self.fail(f"curves_by.{i}", "must be a flag or category predictor")
+        return CohortDesign(
+            chapter=chapter,
+            ages=(ages[0], ages[1]),
+            in_work_at_start=in_work,
+            event=event,
+            competing=competing,
+            horizon_days=self.integer("cohort.horizon_days", minimum=1),
+            predictors=predictors,
+            curves_by=curves_by,
+        )
+
+    def predictor(self, key: str) -> Predictor:
+        from rtwpanel.marts_schema import EPISODE_COLUMNS
+
+        column = self.text(f"{key}.column")
+        if column not in EPISODE_COLUMNS:
+            self.fail(f"{key}.column", "must be a column of marts.fct_sick_leave_episodes")
+        kind = self.text(f"{key}.kind")
+        if kind not in PREDICTOR_KINDS:
+            self.fail(f"{key}.kind", f"must be one of {', '.join(PREDICTOR_KINDS)}")
+        per = self.get(f"{key}.per", required=False)
+        if per is not None and (
+            isinstance(per, bool) or not isinstance(per, int | float) or per <= 0
+        ):
+            self.fail(f"{key}.per", "must be a positive number")
+        reference = self.text(f"{key}.reference", required=kind == "category") or None
+        return Predictor(
+            column=column,
+            name=self.text(f"{key}.name"),
+            kind=kind,
+            per=float(per or 1.0),
+            reference=reference,
+        )
 
     def allocation(self) -> tuple[Phase, ...]:
         phases = []

@@ -53,6 +53,7 @@ RULES: dict[str, Rule] = {
     "aa_stipulation_lag_months": Rule(int, 0, 24),
     "panel_bucket_persons": Rule(int, 1),
     "use_certificates": Rule(bool),
+    "return_to_work_months": Rule(int, 1, 12),
     "gate_stipulated_share_warn": SHARE,
     "gate_sick_leave_mismatch_share_warn": SHARE,
     "gate_quarantine_share_fail": SHARE,

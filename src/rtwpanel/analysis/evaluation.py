@@ -55,7 +55,10 @@ class Outcome:
 def run_evaluation(database: Path, out: Path, options: Options) -> Outcome:
     started = time.monotonic()
     build = find_build_info(database)
-    trial = trial_of(options.study or built_for(build) or load_study(DEFAULT_STUDY))
+    chosen = options.study or built_for(build) or load_study(DEFAULT_STUDY)
+    if chosen.cohort is not None:
+        return _cohort_evaluation(database, out, options, chosen, build, started)
+    trial = trial_of(chosen)
     study = trial.study
     marts = load_marts(database)
     found = set(marts.dim["arm"].dropna().astype(str))
@@ -222,6 +225,23 @@ def run_evaluation(database: Path, out: Path, options: Options) -> Outcome:
         skipped=skipped,
         study=study.name,
     )
+
+
+def _cohort_evaluation(
+    database: Path,
+    out: Path,
+    options: Options,
+    study: Study,
+    build: BuildRecord | None,
+    started: float,
+) -> Outcome:
+    """A cohort study: time to return to work (analysis.cohort_evaluation)."""
+    from rtwpanel.analysis.cohort_evaluation import run_cohort_evaluation
+
+    raw_dir = options.raw_dir or (Path(build.raw_dir) if build else None)
+    out.mkdir(parents=True, exist_ok=True)
+    tables, files = run_cohort_evaluation(database, out, study, options.threshold, raw_dir)
+    return Outcome(files=files, tables=tables, seconds=time.monotonic() - started, study=study.name)
 
 
 def built_for(build: BuildRecord | None) -> Study | None:

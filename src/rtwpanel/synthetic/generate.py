@@ -21,6 +21,7 @@ from rtwpanel.study import DEFAULT_STUDY, load_study
 from rtwpanel.synthetic import (
     benefits,
     employment,
+    episode_cohort,
     fmt,
     participation,
     registers,
@@ -31,6 +32,7 @@ from rtwpanel.synthetic import calendar as cal
 from rtwpanel.synthetic.calibration import HORIZONS, MONTHS_BEFORE, Calibration, load_calibration
 from rtwpanel.synthetic.cohort import DIAGNOSIS_CODES, Cohort, make_cohort
 from rtwpanel.synthetic.defects import inject
+from rtwpanel.synthetic.hazards import HazardModel, load_hazard_model
 from rtwpanel.synthetic.params import (
     DEFAULT_DEFECT_RATES,
     DEFAULT_SEED,
@@ -121,6 +123,7 @@ class ChunkOutput:
     truth: bytes | Path  # a gzip member (or the part file holding it)
     blocks: dict[str, Block]
     realised: dict[tuple[str, int, bool], np.ndarray] | None = None  # (sum, persons)
+    episodes: bytes = b""  # truth/episodes.csv rows (a cohort study)
 
 
 @dataclass(frozen=True)
@@ -136,6 +139,7 @@ class ChunkJob:
     raw_gzip_level: int | None = None  # the delivery's own files as .csv.gz
     spill_dir: Path | None = None  # workers leave large parts here as files
     calibration: Calibration | None = None  # a study other than the reference trial
+    hazards: HazardModel | None = None  # a cohort study's planted hazard model
 
 
 def _chunk_tables(
@@ -221,6 +225,78 @@ def _chunk_tables(
     return tables, person, statuses
 
 
+def _cohort_chunk_tables(
+    persons: Cohort, params: Params, seed_key: tuple[int, ...], width: int, model: HazardModel
+) -> tuple[list[Table], np.ndarray, dict[str, np.ndarray], bytes]:
+    """The sound tables of one chunk of a cohort study, its truth and its planted
+    episodes (truth/episodes.csv rows)."""
+
+    def rng(stream: int) -> np.random.Generator:
+        return np.random.default_rng([*seed_key, stream])
+
+    keep = np.flatnonzero(persons.alive)
+    person = persons.first + keep
+    nus = registers.nus_codes(rng(5), len(keep))
+    paths, episodes, npr_marks = episode_cohort.simulate(rng(1), persons, keep, nus, model)
+    rates = params.defect_rates
+    aa, emp = employment.build(rng(2), paths.work, person, width, rates)
+    ytelser = benefits.build(rng(3), paths.aap, paths.disability, paths.unemployment, person, width)
+    sykepenger, sykmeldinger, sick, _ = sick_leave.build(
+        rng(4),
+        paths.sick,
+        paths.short_absence,
+        person,
+        width,
+        rates["sick_leave_mismatch"],
+        codes=episode_cohort.CODES,
+        codes_p=episode_cohort.CODES_P,
+        planted=episode_cohort.spells(rng(11), episodes),
+    )
+    rel = np.arange(cal.N_MONTHS)[None, :] - persons.rand_month[keep][:, None]
+    npr, npr_truth = registers.npr(
+        rng(6),
+        rel,
+        persons.birth_year[keep],
+        person,
+        width,
+        scale=0.05,
+        blank=npr_marks["blank"],
+        extra_poli=npr_marks["extra"],
+    )
+    tables = [
+        aa,
+        ytelser,
+        sykepenger,
+        sykmeldinger,
+        registers.sosialhjelp(rng(7), paths.social_assistance, person, width),
+        registers.tiltak(rng(8), paths.programme, person, width),
+        registers.utdanning(paths.education_oct, nus, person, width),
+        registers.utdanning_forlop(rng(9), paths.course, person, width),
+        registers.inntekt(
+            rng(10), paths.aap, paths.unemployment, emp["max_pct"], person, width, params.dynamics
+        ),
+        npr,
+    ]
+    year_of_month = np.minimum(np.arange(cal.N_MONTHS) // 12, len(cal.YEARS) - 1)
+    statuses = {
+        "employed": emp["employed"],
+        "n_jobs": emp["n_jobs"],
+        "max_stillingsprosent": emp["max_pct"],
+        "sick_listed": sick,
+        "on_aap": paths.aap,
+        "on_disability": paths.disability,
+        "on_unemployment_benefit": paths.unemployment,
+        "on_social_assistance": paths.social_assistance,
+        "in_programme": paths.programme,
+        "in_education_oct": paths.education_oct[:, year_of_month],
+        "in_education_course": paths.course,
+        **npr_truth,
+    }
+    ids = fmt.person_ids(person[episodes.row], width).to_pylist()
+    employed = emp["employed"][episodes.row, cal.month_of_day(episodes.fom)]
+    return tables, person, statuses, episode_cohort.episode_lines(episodes, ids, employed)
+
+
 def _realised(
     cohort: Cohort, keep: np.ndarray, statuses: dict[str, np.ndarray], calibration: Calibration
 ) -> dict[tuple[str, int, bool], np.ndarray]:
@@ -247,8 +323,25 @@ def _realised(
     return out
 
 
-def _participants(cohort: Cohort, width: int, calibration: Calibration | None = None) -> pa.Array:
+def _participants(
+    cohort: Cohort, width: int, calibration: Calibration | None = None, randomised: bool = True
+) -> pa.Array:
     person = cohort.first + np.arange(cohort.size)
+    if not randomised:  # a cohort study: no centre, arm or randomisation date
+        empty = fmt.labels(np.zeros(cohort.size, dtype=np.int64), ("",))
+        return fmt.join_lines(
+            [
+                fmt.person_ids(person, width),
+                empty,
+                empty,
+                empty,
+                fmt.labels(np.where(cohort.female, 0, 1), ("K", "M")),
+                fmt.ints(cohort.birth_year),
+                fmt.ints(cohort.born_in_norway.astype(np.int64)),
+                empty,
+                fmt.dates(cohort.death),
+            ]
+        )
     if calibration is None:
         centre = fmt.ints(cohort.centre)
         arms: tuple[str, ...] = ("IPS", "TAU")
@@ -279,11 +372,18 @@ def build_chunk(job: ChunkJob) -> ChunkOutput:
     trial = params.mode == "trial"
     calibration = job.calibration
     cohort_rng = np.random.default_rng([*seed_key, 0])
-    if calibration is None:
+    episodes = b""
+    if job.hazards is not None:
+        cohort = episode_cohort.make_persons(cohort_rng, job.first, job.size)
+        tables, person, statuses, episodes = _cohort_chunk_tables(
+            cohort, params, seed_key, job.width, job.hazards
+        )
+    elif calibration is None:
         cohort = make_cohort(cohort_rng, job.first, job.size, trial)
+        tables, person, statuses = _chunk_tables(cohort, params, seed_key, job.width)
     else:
         cohort = participation.make_cohort(cohort_rng, job.first, job.size, trial, calibration)
-    tables, person, statuses = _chunk_tables(cohort, params, seed_key, job.width, calibration)
+        tables, person, statuses = _chunk_tables(cohort, params, seed_key, job.width, calibration)
     defect_rng = np.random.default_rng([*seed_key, 99])
     unknown_next = [job.unknown_first]
 
@@ -304,7 +404,9 @@ def build_chunk(job: ChunkJob) -> ChunkOutput:
     truth_text = fmt.line_bytes(truth.lines(person, job.width, statuses, extra))
     if job.index == 0:  # the header goes into the first gzip member
         truth_text = (";".join(truth.COLUMNS + extra) + "\n").encode() + truth_text
-    participants = bytes(fmt.line_bytes(_participants(cohort, job.width, calibration)))
+    participants = bytes(
+        fmt.line_bytes(_participants(cohort, job.width, calibration, job.hazards is None))
+    )
     if job.raw_gzip_level is not None:
         participants = gzip_member(participants, job.raw_gzip_level)
     output = ChunkOutput(
@@ -313,6 +415,7 @@ def build_chunk(job: ChunkJob) -> ChunkOutput:
         participants=participants,
         truth=gzip_member(truth_text, job.truth_level),
         blocks=blocks,
+        episodes=episodes,
     )
     if calibration is not None:
         output.realised = _realised(cohort, np.flatnonzero(cohort.alive), statuses, calibration)
@@ -363,14 +466,23 @@ def generate_delivery(
     if mode not in ("trial", "population"):
         raise RtwError(f"mode must be 'trial' or 'population', got '{mode}'")
     calibration = None
-    if study != DEFAULT_STUDY:
-        calibration = load_calibration(load_study(study))
+    hazards = None
+    chosen = load_study(study) if study != DEFAULT_STUDY else None
+    if chosen is not None and chosen.cohort is not None:
+        hazards = load_hazard_model(chosen)
+        mode = "population"  # a cohort study has no trial of its own: any size, in chunks
+    elif chosen is not None:
+        calibration = load_calibration(chosen)
         _check_window(calibration)
     elif mode == "trial" and persons not in (None, TRIAL_PERSONS):
         raise RtwError(f"trial mode has {TRIAL_PERSONS} persons; use --mode population for others")
     if seed is None:  # the rule of the demo's seed (params.SEED_NOTE)
         seed = DEFAULT_SEED if calibration is None else calibration.demo_seed
+        if hazards is not None:
+            seed = int(hazards.index_window[0].replace("-", ""))
     default_persons = TRIAL_PERSONS if calibration is None else calibration.persons
+    if hazards is not None:
+        default_persons = hazards.persons
     n = default_persons if persons is None else int(persons)
     if n < 1:
         raise RtwError("persons must be at least 1")
@@ -402,6 +514,7 @@ def generate_delivery(
             truth_level=level,
             raw_gzip_level=gzip_level,
             calibration=calibration,
+            hazards=hazards,
         )
         for index, first in enumerate(starts)
     ]
@@ -416,6 +529,10 @@ def generate_delivery(
         participants_header = gzip_member(participants_header, gzip_level)
     participants.write(participants_header)
     truth_file = open(out / "truth" / "person_month.csv.gz", "wb")  # noqa: SIM115
+    episodes_file = None
+    if hazards is not None:
+        episodes_file = open(out / "truth" / "episodes.csv", "wb")  # noqa: SIM115
+        episodes_file.write(episode_cohort.EPISODE_HEADER.encode())
     summary = Summary(out_dir=out, persons=n, persons_with_register_data=0)
 
     for output in _run(jobs, workers, out / ".parts"):
@@ -426,6 +543,8 @@ def generate_delivery(
             truth_file.write(output.truth)
         for source, block in output.blocks.items():
             files[source].append(block)
+        if episodes_file is not None:
+            episodes_file.write(output.episodes)
         summary.persons_with_register_data += output.persons_with_register_data
         for key, counts in (output.realised or {}).items():
             realised[key] = realised.get(key, 0) + counts
@@ -434,6 +553,8 @@ def generate_delivery(
 
     participants.close()
     truth_file.close()
+    if episodes_file is not None:
+        episodes_file.close()
     manifest_path = out / "truth" / "defects.csv"
     with open(manifest_path, "wb") as manifest:
         manifest.write(MANIFEST_HEADER.encode())
@@ -448,6 +569,12 @@ def generate_delivery(
     effects = params.as_dict()
     if calibration is not None:
         effects = _study_effects(effects, calibration, realised)
+    if hazards is not None:
+        effects = {key: effects[key] for key in ("seed", "mode", "persons", "defect_rates")}
+        effects["study"] = hazards.study
+        effects["planted_hazards"] = hazards.as_dict()
+        with open(out / "truth" / "hazard_model.json", "w", encoding="utf-8", newline="\n") as f:
+            f.write(json.dumps(hazards.as_dict(), indent=2, sort_keys=True) + "\n")
     effects["person_id_width"] = width
     effects["truth_gzip_level"] = level
     if gzip_level is not None:

@@ -184,17 +184,31 @@ def inntekt(
 
 
 def npr(
-    rng: Rng, rel: Array, birth_year: Array, person: Array, width: int
+    rng: Rng,
+    rel: Array,
+    birth_year: Array,
+    person: Array,
+    width: int,
+    scale: float = 1.0,
+    blank: Array | None = None,
+    extra_poli: Array | None = None,
 ) -> tuple[Table, dict[str, Array]]:
     """Contacts to December 2015, more frequent around inclusion; inpatient stays
     never overlap (a stay ends by the end of the month after its start, and no stay
-    starts in the month after another's start)."""
+    starts in the month after another's start). ``scale`` multiplies every rate (a
+    general population sees specialists far less than the trial's); ``blank`` (person
+    x month) has no contact at all, and ``extra_poli`` adds outpatient contacts."""
     n = rel.shape[0]
     months = LAST_DECEMBER + 1
     intensity = rng.gamma(0.8, 1 / 0.8, n)[:, None] * (1.0 + np.exp(-np.abs(rel[:, :months]) / 6.0))
+    intensity = intensity * scale
+    if blank is not None:
+        intensity = np.where(blank[:, :months], 0.0, intensity)
     year = 2010 + np.arange(months) // 12
     young = (year[None, :] - birth_year[:, None]) < 18
     poli = rng.poisson(0.5 * intensity)
+    if extra_poli is not None:
+        poli = poli + extra_poli[:, :months]
     counts = {
         "avtalespesialist": rng.poisson(0.06 * intensity),
         "bup": np.where(young, poli, 0),

@@ -18,6 +18,8 @@ that its months are sick leave at grade 100 on every day.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pyarrow as pa
 
@@ -37,6 +39,18 @@ MISMATCH_KINDS = ("start", "stop", "both")
 PARTLY_P = GRADES_P[1:] / GRADES_P[1:].sum()
 
 
+@dataclass(frozen=True)
+class Spells:
+    """Register spells on given days: rows (persons of the chunk), first and last day
+    numbers, grades and diagnoses (indices into the build's ``codes``)."""
+
+    row: np.ndarray
+    fom: np.ndarray
+    tom: np.ndarray
+    grad: np.ndarray
+    diagnosis: np.ndarray
+
+
 def build(
     rng: np.random.Generator,
     sick: np.ndarray,
@@ -45,16 +59,30 @@ def build(
     width: int,
     mismatch_rate: float,
     full: np.ndarray | None = None,
+    codes: tuple[str, ...] = DIAGNOSES,
+    codes_p: np.ndarray = DIAGNOSES_P,
+    planted: Spells | None = None,
 ) -> tuple[Table, Table, np.ndarray, np.ndarray | None]:
     """(sykepenger, sykmeldinger, truth sick_listed, truth days at grade 100 by month
-    or None without ``full``)."""
+    or None without ``full``). ``codes`` and ``codes_p``: the diagnoses drawn for the
+    spells of ``sick``; ``planted``: spells on given days besides them (a cohort
+    study's episodes), whose months ``sick`` must leave free, a month apart."""
     row, first, last = runs(sick)
     m = len(row)
     u = rng.random((2, m))
     fom = cal.day_in_month(first, 1, 15, u[0])
     tom = cal.day_in_month(last, 16, 31, u[1])
     grad = GRADES[rng.choice(len(GRADES), size=m, p=GRADES_P)]
-    diagnosis = rng.choice(len(DIAGNOSES), size=m, p=DIAGNOSES_P)
+    diagnosis = rng.choice(len(codes), size=m, p=codes_p)
+    if planted is not None:
+        row = np.concatenate([row, planted.row])
+        fom = np.concatenate([fom, planted.fom])
+        tom = np.concatenate([tom, planted.tom])
+        grad = np.concatenate([grad, planted.grad])
+        diagnosis = np.concatenate([diagnosis, planted.diagnosis])
+        order = np.lexsort([fom, row])
+        row, fom, tom, grad, diagnosis = (a[order] for a in (row, fom, tom, grad, diagnosis))
+        m = len(row)
     if full is not None:
         grad = GRADES[1:][rng.choice(len(PARTLY_P), size=m, p=PARTLY_P)]
         f_row, f_first, f_last = runs(full)
@@ -62,9 +90,7 @@ def build(
         fom = np.concatenate([fom, cal.MONTH_START[f_first]])
         tom = np.concatenate([tom, cal.MONTH_START[f_last + 1] - 1])
         grad = np.concatenate([grad, np.full(len(f_row), 100)])
-        diagnosis = np.concatenate(
-            [diagnosis, rng.choice(len(DIAGNOSES), size=len(f_row), p=DIAGNOSES_P)]
-        )
+        diagnosis = np.concatenate([diagnosis, rng.choice(len(codes), size=len(f_row), p=codes_p)])
         order = np.lexsort([fom, row])
         row, fom, tom, grad, diagnosis = (a[order] for a in (row, fom, tom, grad, diagnosis))
         m = len(row)
@@ -109,7 +135,7 @@ def build(
     e_fom = np.concatenate([c_fom, s_fom])
     e_tom = np.concatenate([c_tom, s_tom])
     e_grad = np.concatenate([grad, np.full(len(s_row), 100)])
-    e_diag = np.concatenate([diagnosis, rng.choice(len(DIAGNOSES), size=len(s_row), p=DIAGNOSES_P)])
+    e_diag = np.concatenate([diagnosis, rng.choice(len(codes), size=len(s_row), p=codes_p)])
     e_cert = np.concatenate(
         [CERT_LENGTHS[rng.integers(0, len(CERT_LENGTHS), m)], np.full(len(s_row), 16)]
     )
@@ -128,6 +154,10 @@ def build(
     truth = np.zeros(sick.shape, dtype=bool)
     truth |= sick
     truth |= short_absence
+    if planted is not None:
+        p_first, p_last = cal.month_of_day(planted.fom), cal.month_of_day(planted.tom)
+        p_item, p_pos = expand(p_last - p_first + 1)
+        truth[planted.row[p_item], p_first[p_item] + p_pos] = True
     full_days = None
     if full is not None:
         truth |= full
@@ -147,7 +177,7 @@ def build(
             "fom_date": fmt.dates(fom),
             "tom_date": fmt.dates(tom),
             "grad": fmt.ints(grad),
-            "diagnose": fmt.labels(diagnosis, DIAGNOSES),
+            "diagnose": fmt.labels(diagnosis, codes),
         },
         person=person[row],
         key_column="sykefravaer_id",
@@ -170,7 +200,7 @@ def build(
             "fom_date": fmt.dates(cert_fom),
             "tom_date": fmt.dates(cert_tom),
             "grad": fmt.ints(e_grad[item]),
-            "diagnose": fmt.labels(e_diag[item], DIAGNOSES),
+            "diagnose": fmt.labels(e_diag[item], codes),
             "utstedt_date": fmt.dates(issued),
         },
         person=person[c_rows],
