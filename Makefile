@@ -10,7 +10,7 @@ STAMP := $(VENV)/.installed
 export DBT_PROFILES_DIR := $(CURDIR)
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: setup run test lint docs chromium bench bench-generate clean test-spark \
+.PHONY: setup run test lint docs chromium bench bench-generate bench-cohort clean test-spark \
 	spark-cluster-up spark-cluster-down test-spark-cluster
 
 setup: $(STAMP)
@@ -53,6 +53,11 @@ clean:
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench.py $(BENCH_ARGS)
+
+# The cohort study (studies/rtw-predictors.yml) on 1,000,000 persons: generate, build,
+# analyse, and the planted hazard ratios beside the estimates.
+bench-cohort: $(STAMP)
+	$(BIN)/python benchmarks/bench_cohort.py $(BENCH_ARGS)
 
 test-spark: $(STAMP)
 	$(BIN)/python -m pytest -m spark

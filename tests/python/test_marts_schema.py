@@ -19,8 +19,8 @@ pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def dbt_lists(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[dict], list[str]]:
-    """The status manifest as dbt renders it, and fct_person_month's columns in the yml."""
+def compiled(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[dict], dict[str, dict]]:
+    """The status manifest as dbt renders it, and dbt's nodes (manifest.json)."""
     folder = tmp_path_factory.mktemp("marts_schema")
     target = folder / "target"
     result = run_dbt(
@@ -33,8 +33,14 @@ def dbt_lists(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[dict], lis
     rendered = [line for line in result.log_tail if line.startswith("[{")]
     assert len(rendered) == 1, result.log_tail[-20:]
     manifest = json.loads(Path(target / "manifest.json").read_text())
-    columns = list(manifest["nodes"]["model.rtwpanel.fct_person_month"]["columns"])
-    return json.loads(rendered[0]), columns
+    return json.loads(rendered[0]), manifest["nodes"]
+
+
+@pytest.fixture(scope="module")
+def dbt_lists(compiled) -> tuple[list[dict], list[str]]:
+    """The status manifest, and fct_person_month's columns in the yml."""
+    statuses, nodes = compiled
+    return statuses, list(nodes["model.rtwpanel.fct_person_month"]["columns"])
 
 
 def test_binary_statuses_are_the_manifests_flags(dbt_lists) -> None:
@@ -62,3 +68,11 @@ def test_text_columns_hold_every_label_and_no_number(dbt_lists) -> None:
     assert text <= set(marts_schema.FCT_PERSON_MONTH_COLUMNS)
     for status in statuses:
         assert (status["column"] in text) == (status["kind"] == "label"), status["column"]
+
+
+@pytest.mark.parametrize("model", ["fct_sick_leave_episodes", "mart_cohort_episodes"])
+def test_episode_columns_are_the_documented_ones(compiled, model: str) -> None:
+    """The columns a cohort study's predictors may name (rtwpanel.study) are the
+    episodes marts' documented columns, in their order."""
+    documented = list(compiled[1][f"model.rtwpanel.{model}"]["columns"])
+    assert list(marts_schema.EPISODE_COLUMNS) == documented

@@ -99,7 +99,11 @@ def for_study(specs: list[dict[str, Any]], study: Study | None) -> list[dict[str
     The suites' ranges describe the IPS population; a study of another
     population declares its own (`plausible_shares` in its file), which replace
     the range checks of status_by_arm on those statuses (the 0-1 bounds stay).
+    A study that randomised nobody (design cohort) has no arms, randomisation
+    dates or months since randomisation: the suites and checks of those go.
     """
+    if study is not None and not study.is_trial:
+        return _without_randomisation(specs)
     if study is None or not study.plausible_shares:
         return specs
     specs = copy.deepcopy(specs)
@@ -118,6 +122,24 @@ def for_study(specs: list[dict[str, Any]], study: Study | None) -> list[dict[str
                 meta = expectation.setdefault("meta", {})
                 meta["notes"] = f"{meta.get('notes', '')} (range of {study.path.name})".strip()
     return specs
+
+
+RANDOMISATION_SUITES = ("status_by_arm", "rel_month_distribution")
+RANDOMISATION_COLUMNS = ("randomised_date", "age_at_randomisation", "arm", "is_treated")
+
+
+def _without_randomisation(specs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    kept = []
+    for spec in copy.deepcopy(specs):
+        if spec["name"] in RANDOMISATION_SUITES:
+            continue
+        spec["expectations"] = [
+            e
+            for e in spec.get("expectations", [])
+            if e.get("kwargs", {}).get("column") not in RANDOMISATION_COLUMNS
+        ]
+        kept.append(spec)
+    return kept
 
 
 def _study_of(database: Path) -> Study | None:

@@ -91,19 +91,21 @@ def _level(nus: np.ndarray) -> np.ndarray:
 
 def log_hazard(model: HazardModel, x: dict[str, np.ndarray]) -> np.ndarray:
     """The linear predictor of return to work: sum of log HR x term."""
+    for column in UNPLANTED:
+        if model.hazard_ratios.get(column, 1.0) != 1.0:
+            raise RtwError(
+                f"study {model.study}: the generator writes {column} with no effect; "
+                "its planted hazard ratio must be 1"
+            )
     lp = np.zeros(len(next(iter(x.values()))))
     for term, ratio in model.hazard_ratios.items():
         if ratio == 1.0:
             continue
         column, _, level = term.partition("=")
-        if column in UNPLANTED:
-            raise RtwError(
-                f"study {model.study}: the generator writes {column} with no effect; "
-                "its planted hazard ratio must be 1"
-            )
-        value = (
-            (x[column] == level).astype(float) if level else x[column] / model.per.get(term, 1.0)
-        )
+        if level:
+            value = (x[column] == level).astype(float)
+        else:
+            value = x[column] / model.per.get(term, 1.0)
         lp += np.log(ratio) * value
     return lp
 

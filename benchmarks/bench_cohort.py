@@ -1,0 +1,108 @@
+"""`make bench-cohort`: the cohort study (studies/rtw-predictors.yml) at population scale.
+
+For each N persons, each phase in its own measured child process (bench.measure:
+wall time and the peak memory of the process tree):
+  (a) generate the delivery with its planted hazard model (rtwpanel generate --study),
+  (b) build and publish the warehouse, every dbt test and gate included (rtwpanel build),
+  (c) the cohort's analysis: Kaplan-Meier, Aalen-Johansen, the Cox model (rtwpanel analyse).
+Then reads the recovery table the analysis wrote (planted hazard ratio beside each
+estimate) and prints, for every term, the planted and estimated hazard ratio, whether
+the 95 % interval covers the planted one, and |log(estimate / planted)| against the
+tolerance. Exits 1 when a phase fails or a planted ratio falls outside its interval.
+
+    python benchmarks/bench_cohort.py                      # 1,000,000 persons
+    python benchmarks/bench_cohort.py --persons 100000 --tolerance 0.1
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import math
+import sys
+from pathlib import Path
+
+from bench import GB, measure
+
+PROJECT_DIR = Path(__file__).resolve().parents[1]
+STUDY = "rtw-predictors"
+
+
+def run(persons: int, workdir: Path, tolerance: float, gzip: bool) -> int:
+    workdir = (workdir / f"cohort-n{persons}").resolve()
+    workdir.mkdir(parents=True, exist_ok=True)
+    raw_dir, database, report = workdir / "delivery", workdir / "rtw.duckdb", workdir / "report"
+    rtwpanel = str(Path(sys.executable).parent / "rtwpanel")
+    env = {
+        "DBT_TARGET_PATH": str(workdir / "target"),
+        "DBT_LOG_PATH": str(workdir / "target" / "logs"),
+        "RTW_DUCKDB_TEMP_DIR": str(workdir / "spill"),
+    }
+    print(f"\n== cohort study {STUDY}, {persons:,} persons ({workdir})", flush=True)
+    generate = [rtwpanel, "generate", "--study", STUDY, "--persons", str(persons)]
+    generate += ["--out", str(raw_dir), *(["--gzip"] if gzip else [])]
+    build = [rtwpanel, "build", "--study", STUDY, "--raw-dir", str(raw_dir), "--db", str(database)]
+    analyse = [rtwpanel, "analyse", "--db", str(database), "--out", str(report)]
+    analyse += ["--raw-dir", str(raw_dir)]
+    phases = {}
+    for name, command in (("generate", generate), ("build", build), ("analyse", analyse)):
+        phases[name] = measure(name, command, workdir, env)
+        if not phases[name].ok:
+            print(f"bench-cohort: {name} failed; see {phases[name].log}")
+            return 1
+
+    with open(report / "table_c_recovery.csv", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    with open(report / "table_c1.csv", newline="") as handle:
+        first = next(csv.DictReader(handle))
+    print(f"\n  cohort: {first}")
+    print(f"  {'term':<55} {'planted':>8} {'estimate':>9} {'95 % CI':>17} {'|log|':>7}")
+    worst, covered = 0.0, 0
+    for row in rows:
+        planted, estimate = float(row["planted HR"]), float(row["estimated HR"])
+        low, high = float(row["95 % CI low"]), float(row["95 % CI high"])
+        gap = abs(math.log(estimate / planted))
+        inside = low <= planted <= high
+        worst, covered = max(worst, gap), covered + inside
+        print(
+            f"  {row['row']:<55} {planted:8.3f} {estimate:9.3f} [{low:6.3f}, {high:6.3f}] "
+            f"{gap:7.3f}{'' if inside else '  OUTSIDE'}"
+        )
+    print(
+        f"\n  {covered} of {len(rows)} planted hazard ratios inside their 95 % interval; "
+        f"largest |log(estimate / planted)| {worst:.3f} (tolerance {tolerance})"
+    )
+    summary = {
+        "persons": persons,
+        "phases": {
+            name: {"seconds": round(p.seconds, 1), "peak_gb": round(p.peak_bytes / GB, 2)}
+            for name, p in phases.items()
+        },
+        "terms": len(rows),
+        "covered": covered,
+        "largest_log_gap": round(worst, 4),
+        "tolerance": tolerance,
+    }
+    (workdir / "result.json").write_text(json.dumps(summary, indent=2) + "\n")
+    print(f"  {json.dumps(summary['phases'])}")
+    return 0 if covered == len(rows) and worst <= tolerance else 1
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--persons", type=int, nargs="+", default=[1_000_000])
+    parser.add_argument("--workdir", type=Path, default=PROJECT_DIR / "build" / "bench")
+    parser.add_argument(
+        "--tolerance", type=float, default=0.08, help="largest |log(estimate / planted)|"
+    )
+    parser.add_argument("--gzip", action="store_true", help="the delivery as .csv.gz")
+    args = parser.parse_args(argv)
+    status = 0
+    for persons in args.persons:
+        status |= run(persons, args.workdir, args.tolerance, args.gzip)
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())
