@@ -14,6 +14,7 @@ import pandas as pd
 from rtwpanel.analysis import cohort_tables
 from rtwpanel.analysis.build_info import describe_build, find_build_info
 from rtwpanel.analysis.estimate_tables import estimates_table
+from rtwpanel.analysis.gate_section import load_gate_summary
 from rtwpanel.analysis.report import (
     FigureOutput,
     write_cohort_report,
@@ -178,5 +179,6 @@ def run_cohort_evaluation(
         title=study.title,
         subtitle=study.description or "a cohort of sick-leave episodes from the registers",
         methods=methods_text(study, threshold),
+        gates=load_gate_summary(database),
     )
     return published, files

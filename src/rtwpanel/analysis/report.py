@@ -342,7 +342,7 @@ def _html(
     parts.append("<h2 id='tables'>Tables</h2>")
     parts.append(
         "<p class='note'>Every table is also in this folder as CSV and Markdown "
-        f"(table_NN.csv / .md). '{HIDDEN}' marks a hidden cell (small-cell suppression, "
+        f"(its key.csv / .md). '{HIDDEN}' marks a hidden cell (small-cell suppression, "
         "see Methods).</p>"
     )
     parts.append("<ul class='tables'>")
@@ -374,12 +374,14 @@ def write_cohort_report(
     title: str,
     subtitle: str,
     methods: str,
+    gates: pd.DataFrame | None = None,
 ) -> list[Path]:
-    """report.md and report.html of a cohort study: header, figures, tables, methods
-    (no trial arms, no gate section)."""
+    """report.md and report.html of a study with no trial arms: header, quality
+    gates, figures, tables, methods, laid out as the trial's report."""
     md = [f"# {title}", "", f"*{TITLE}. {subtitle}*", ""]
     md += [f"- **{key}**: {value}" for key, value in header.items()]
-    md += ["", "## Figures", ""]
+    md += ["", "## Quality gates", "", gate_markdown(gates)]
+    md += ["## Figures", ""]
     for figure in figures:
         md += [f"![{figure.caption}]({figure.png.name})", "", f"*{figure.caption}*", ""]
     md += ["## Tables", ""]
@@ -388,44 +390,6 @@ def write_cohort_report(
     md += ["## Methods", "", methods]
     md_path = out / "report.md"
     md_path.write_text("\n".join(md).rstrip() + "\n")
-
-    parts = [
-        "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>",
-        f"<title>{html.escape(title)}</title><style>{STYLE}</style></head><body>",
-        f"<header><h1>{html.escape(title)}</h1>"
-        f"<p class='subtitle'>{TITLE}. {html.escape(subtitle)}</p>",
-        "<dl class='meta'>",
-    ]
-    parts += [f"<dt>{html.escape(k)}</dt><dd>{html.escape(v)}</dd>" for k, v in header.items()]
-    parts.append("</dl></header>")
-    parts.append(
-        "<nav class='toc'><a href='#figures'>Figures</a><a href='#tables'>Tables</a>"
-        "<a href='#methods'>Methods</a></nav>"
-    )
-    parts.append("<h2 id='figures'>Figures</h2>")
-    for figure in figures:
-        parts.append(
-            f"<figure id='{figure.key}'>{_inline_svg(figure.svg)}"
-            f"<figcaption>{html.escape(figure.caption)}</figcaption></figure>"
-        )
-    parts.append("<h2 id='tables'>Tables</h2>")
-    parts.append(
-        "<p class='note'>Every table is also in this folder as CSV and Markdown "
-        f"(table_cN.csv / .md). '{HIDDEN}' marks a hidden cell (small-cell suppression, "
-        "see Methods).</p>"
-    )
-    parts.append("<ul class='tables'>")
-    parts += [f"<li><a href='#{_anchor(t.title)}'>{html.escape(t.title)}</a></li>" for t in tables]
-    parts.append("</ul>")
-    parts += [_html_table(t) for t in tables]
-    parts.append("<h2 id='methods'>Methods</h2><div class='methods'>")
-    parts.append(_markdown_to_html(methods))
-    parts.append("</div>")
-    parts.append(
-        "<footer>Written by rtwpanel from the marts of the warehouse named above. "
-        "Pseudonymous ids only; cells resting on few persons are hidden.</footer>"
-    )
-    parts.append("</body></html>")
     html_path = out / "report.html"
-    html_path.write_text("\n".join(parts) + "\n")
+    html_path.write_text(_html(header, tables, figures, "", gates, title, subtitle, methods, []))
     return [md_path, html_path]
