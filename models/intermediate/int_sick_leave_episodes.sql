@@ -19,9 +19,9 @@ register_spells as (
 
 ),
 
-certificates as (
+pieces as (
 
-    select * from {{ ref('stg_sykmeldinger') }}
+    select * from {{ ref('int_sick_leave_graded_pieces') }}
 
 ),
 
@@ -70,21 +70,17 @@ register_episodes as (
 
 episode_certificates as (
 
-    -- the certificates of the episodes that stand alone, first certificate first
+    -- the pieces of the episodes of certificates alone, first certificate first
     select
-        day_spells.spell_id as episode_id,
-        certificates.diagnose,
-        certificates.grad,
+        spell_id as episode_id,
+        diagnose,
+        grad,
         row_number() over (
-            partition by day_spells.spell_id
-            order by certificates.fom_date, certificates.tom_date, certificates.sykmelding_id
+            partition by spell_id
+            order by fom_date, tom_date, piece_id
         ) as certificate_order
-    from day_spells
-    inner join certificates
-        on
-            day_spells.person_id = certificates.person_id
-            and certificates.fom_date between day_spells.fom_date and day_spells.tom_date
-    where day_spells.source = 'certificate'
+    from pieces
+    where source = 'certificate'
 
 ),
 

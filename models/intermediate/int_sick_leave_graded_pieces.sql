@@ -1,6 +1,7 @@
 -- One row per graded piece of reconciled sick leave: every register spell with its
--- grade, and (when certificates are used) every certificate of an episode that
--- overlaps no register spell, with the certificate's grade. The pieces cover
+-- grade and diagnosis, and (when certificates are used) every certificate of an
+-- episode that overlaps no register spell, with the certificate's grade and
+-- diagnosis; spell_id is the spell of int_sick_leave_day_spells it belongs to. The pieces cover
 -- exactly the days of int_sick_leave_day_spells: an episode's certificates chain
 -- without a gap, and matched episodes add nothing.
 
@@ -28,9 +29,12 @@ register_pieces as (
 
     select
         person_id,
+        sykefravaer_id as spell_id,
+        sykefravaer_id as piece_id,
         fom_date,
         tom_date,
         grad,
+        diagnose,
         'register' as source
     from spells
 
@@ -42,9 +46,12 @@ certificate_pieces as (
     -- days hold its first day
     select
         certificates.person_id,
+        episodes.episode_id as spell_id,
+        certificates.sykmelding_id as piece_id,
         certificates.fom_date,
         certificates.tom_date,
         certificates.grad,
+        certificates.diagnose,
         'certificate' as source
     from certificates
     inner join episodes
