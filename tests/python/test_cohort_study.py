@@ -13,11 +13,13 @@ from __future__ import annotations
 import csv
 import json
 import math
+import re
 from pathlib import Path
 
 import duckdb
 import pytest
 
+from browser import CHROMIUM, chromium
 from dbt_runs import rtwpanel
 from rtwpanel.analysis.suppression import HIDDEN
 from rtwpanel.study import load_study
@@ -122,3 +124,26 @@ def test_the_report_shows_curves_and_hides_small_cells(cohort_run) -> None:
             hidden += at_risk == HIDDEN
             assert at_risk == HIDDEN or int(at_risk) >= 5, (key, label)
     assert hidden > 0
+
+
+@pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="chromium missing: make chromium")
+def test_the_report_renders_its_figures_and_tables_in_a_browser(cohort_run, tmp_path) -> None:
+    """What a reader's browser shows: every figure drawn inline, the hazard-ratio
+    table with a row per term, the gates, and nothing loaded from outside."""
+    offline = [
+        "--host-resolver-rules=MAP * ~NOTFOUND",
+        "--proxy-server=127.0.0.1:9",
+        "--dump-dom",
+        (cohort_run["out"] / "report.html").as_uri(),
+    ]
+    dom = chromium(offline, tmp_path / "profile")
+    figures = re.findall(r"<figure id=\"(figure_c_[a-z_]+)\"><svg", dom)
+    expected = [f"figure_c_km_{c}" for c in STUDY.cohort.curves_by]
+    assert figures == [*expected, "figure_c_cumulative_incidence"]
+    # the last mention of its title is the table's own heading (the first is the contents)
+    hazard_table = dom.split("Table C2. Hazard ratios")[-1].split("</table>", 1)[0]
+    planted = json.loads((cohort_run["delivery"] / "truth" / "hazard_model.json").read_text())
+    assert hazard_table.count("<tr>") - 1 == len(planted["hazard_ratios"])
+    assert 'id="gates"' in dom and "0 fail" in dom
+    loads = re.findall(r"""(?:src|href)\s*=\s*["']?(?:https?:)?//|url\(\s*["']?https?:""", dom)
+    assert loads == []

@@ -14,8 +14,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--study",
         default="ips",
         metavar="NAME",
-        help="the study (studies/NAME.yml) whose trial to generate (default ips, the "
-        "reference trial; another study is calibrated by its file's synthetic: section)",
+        help="the study (studies/NAME.yml) whose delivery to generate (default ips, the "
+        "reference trial; another trial is calibrated by its file's synthetic: section, "
+        "a cohort study's population has the episodes of its planted hazard model)",
     )
     parser.add_argument(
         "--persons",
@@ -30,13 +31,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         type=int,
         default=None,
         help="random seed (default: the first day of the study's inclusion as YYYYMMDD, "
-        f"{DEFAULT_SEED} for ips)",
+        f"{DEFAULT_SEED} for ips; a cohort study: of its synthetic index window)",
     )
     parser.add_argument(
         "--mode",
         choices=("trial", "population"),
         default="trial",
-        help="trial: the reference trial's cohort and dates; population: any size, in chunks",
+        help="trial: the reference trial's cohort and dates; population: any size, in chunks "
+        "(a cohort study is always a population)",
     )
     parser.add_argument(
         "--gzip",
