@@ -14,10 +14,6 @@ where status = '{{ status }}'
 
 
 {#- Rows where a total is not the sum of its parts (nothing lost, nothing invented). -#}
-{% test rows_reconcile(model, total, parts) %}
-    {{ rows_not_reconciled(model, total, parts) }}
-{% endtest %}
-
 {% macro rows_not_reconciled(relation, total, parts) %}
 
 select *
