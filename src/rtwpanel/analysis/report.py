@@ -23,6 +23,7 @@ from rtwpanel.analysis.table import to_markdown
 from rtwpanel.analysis.trial import Trial, trial_of
 
 TITLE = "rtwpanel evaluation report"
+TEMPLATES = Path(__file__).with_name("templates")
 
 
 def subtitle(trial: Trial) -> str:
@@ -319,51 +320,32 @@ def _html(
     methods: str,
     skipped: list[tuple[str, str]],
 ) -> str:
-    parts = [
-        "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>",
-        f"<title>{html.escape(title)}</title><style>{STYLE}</style></head><body>",
-        f"<header><h1>{html.escape(title)}</h1><p class='subtitle'>{TITLE}. {html.escape(sub)}</p>",
-        "<dl class='meta'>",
-    ]
-    parts += [f"<dt>{html.escape(k)}</dt><dd>{html.escape(v)}</dd>" for k, v in header.items()]
-    parts.append("</dl></header>")
-    parts.append(
-        "<nav class='toc'><a href='#gates'>Quality gates</a><a href='#figures'>Figures</a>"
-        "<a href='#tables'>Tables</a><a href='#methods'>Methods</a></nav>"
+    """The page (templates/report.html); the tables, gates, figures and methods
+    are HTML already, the rest is escaped by the template."""
+    import jinja2
+    from markupsafe import Markup
+
+    environment = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True, keep_trailing_newline=True
     )
-    parts.append("<h2 id='gates'>Quality gates of the build</h2>")
-    parts.append(_html_gates(gates))
-    parts.append("<h2 id='figures'>Figures</h2>")
-    for figure in figures:
-        parts.append(
-            f"<figure id='{figure.key}'>{_inline_svg(figure.svg)}"
-            f"<figcaption>{html.escape(figure.caption)}</figcaption></figure>"
-        )
-    parts.append("<h2 id='tables'>Tables</h2>")
-    parts.append(
-        "<p class='note'>Every table is also in this folder as CSV and Markdown "
-        f"(its key.csv / .md). '{HIDDEN}' marks a hidden cell (small-cell suppression, "
-        "see Methods).</p>"
+    return environment.get_template("report.html").render(
+        title=title,
+        subtitle=sub,
+        brand=TITLE,
+        style=Markup(STYLE),
+        header=header,
+        gates=Markup(_html_gates(gates)),
+        figures=[
+            {"key": f.key, "svg": Markup(_inline_svg(f.svg)), "caption": f.caption} for f in figures
+        ],
+        hidden=HIDDEN,
+        tables=[
+            {"anchor": _anchor(t.title), "title": t.title, "html": Markup(_html_table(t))}
+            for t in tables
+        ],
+        skipped=skipped,
+        methods=Markup(_markdown_to_html(methods + "\n\n" + extra_methods)),
     )
-    parts.append("<ul class='tables'>")
-    parts += [f"<li><a href='#{_anchor(t.title)}'>{html.escape(t.title)}</a></li>" for t in tables]
-    parts.append("</ul>")
-    parts += [_html_table(t) for t in tables]
-    if skipped:
-        parts.append("<h3 id='skipped'>Tables not made for this study</h3><ul>")
-        parts += [
-            f"<li><b>{html.escape(name)}</b>: {html.escape(why)}</li>" for name, why in skipped
-        ]
-        parts.append("</ul>")
-    parts.append("<h2 id='methods'>Methods</h2><div class='methods'>")
-    parts.append(_markdown_to_html(methods + "\n\n" + extra_methods))
-    parts.append("</div>")
-    parts.append(
-        "<footer>Written by rtwpanel from the marts of the warehouse named above. "
-        "Pseudonymous ids only; cells resting on few persons are hidden.</footer>"
-    )
-    parts.append("</body></html>")
-    return "\n".join(parts) + "\n"
 
 
 def write_cohort_report(
