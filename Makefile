@@ -59,6 +59,8 @@ bench: $(STAMP)
 bench-cohort: $(STAMP)
 	$(BIN)/python benchmarks/bench_cohort.py $(BENCH_ARGS)
 
+# Everything on local Spark: the macros on both engines, then every model built on
+# Spark and compared with DuckDB row for row (the build is outside make test: ~10 min).
 test-spark: $(STAMP)
 	$(BIN)/python -m pytest -m spark
 

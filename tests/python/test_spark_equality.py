@@ -30,7 +30,7 @@ from engine_comparison import (
 from rtwpanel.dbt_invocation import DbtResult, run_dbt
 from rtwpanel.paths import DEMO_DIR, PROJECT_DIR
 
-pytestmark = [pytest.mark.spark, pytest.mark.slow]
+pytestmark = [pytest.mark.spark, pytest.mark.spark_build, pytest.mark.slow]
 
 SPARK_BUCKET_PERSONS = 100
 
