@@ -13,6 +13,7 @@ import pandas as pd
 
 from rtwpanel.analysis import cohort_tables
 from rtwpanel.analysis.build_info import describe_build, find_build_info
+from rtwpanel.analysis.data import read_study_mart
 from rtwpanel.analysis.estimate_tables import estimates_table
 from rtwpanel.analysis.gate_section import load_gate_summary
 from rtwpanel.analysis.report import (
@@ -33,25 +34,9 @@ TABLE = "marts.mart_cohort_episodes"
 
 def load_episodes(database: Path, study: Study) -> pd.DataFrame:
     """The cohort's episodes; RtwError when the warehouse has none."""
-    import duckdb
-
-    database = Path(database)
-    hint = f"was the warehouse built with --study {study.name}?"
-    if not database.is_file():
-        raise RtwError(f"{database}: no such warehouse file")
-    with duckdb.connect(str(database), read_only=True) as connection:
-        present = connection.execute(
-            "select count(*) from duckdb_tables() where schema_name = 'marts' "
-            "and table_name = 'mart_cohort_episodes'"
-        ).fetchone()[0]
-        if not present:
-            raise RtwError(f"{database}: no table {TABLE}: {hint}")
-        frame = connection.execute(f"select * from {TABLE} order by episode_id").df()
-    if frame.empty:
-        raise RtwError(f"{database}: {TABLE} is empty (no episode in the cohort): {hint}")
-    absent = [c for c in EPISODE_COLUMNS if c not in frame.columns]
-    if absent:
-        raise RtwError(f"{database}: {TABLE} lacks the column(s) {', '.join(absent)}: {hint}")
+    frame = read_study_mart(
+        database, TABLE, "episode_id", list(EPISODE_COLUMNS), study.name, "no episode in the cohort"
+    )
     frame["person_id"] = frame["person_id"].astype(str)
     frame["outcome"] = frame["outcome"].astype(str)
     return frame

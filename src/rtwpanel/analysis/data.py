@@ -123,3 +123,32 @@ def with_allocation_phase(
 
 def after_months(fct: pd.DataFrame) -> pd.DataFrame:
     return fct.loc[fct["period"] == "after"]
+
+
+def read_study_mart(
+    database: Path, table: str, order_by: str, columns: list[str], study_name: str, empty: str
+) -> pd.DataFrame:
+    """One mart a study's evaluation reads (`schema.name`), ordered; RtwError naming
+    the table and the study when the warehouse lacks it, it is empty (`empty` says
+    what that means) or it lacks one of `columns`."""
+    import duckdb
+
+    database = Path(database)
+    hint = f"was the warehouse built with --study {study_name}?"
+    if not database.is_file():
+        raise RtwError(f"{database}: no such warehouse file")
+    schema, name = table.split(".")
+    with duckdb.connect(str(database), read_only=True) as connection:
+        present = connection.execute(
+            "select count(*) from duckdb_tables() where schema_name = ? and table_name = ?",
+            [schema, name],
+        ).fetchone()[0]
+        if not present:
+            raise RtwError(f"{database}: no table {table}: {hint}")
+        frame = connection.execute(f"select * from {table} order by {order_by}").df()
+    if frame.empty:
+        raise RtwError(f"{database}: {table} is empty ({empty}): {hint}")
+    absent = [c for c in columns if c not in frame.columns]
+    if absent:
+        raise RtwError(f"{database}: {table} lacks the column(s) {', '.join(absent)}: {hint}")
+    return frame

@@ -147,7 +147,33 @@ def write_report(
 ) -> list[Path]:
     """report.md and report.html; `skipped`: (table, why) of each table not made."""
     trial = trial_of(trial)
-    title, sub, methods = trial.study.title, subtitle(trial), methods_text(trial)
+    return _write_pages(
+        out,
+        header,
+        tables,
+        figures,
+        trial.study.title,
+        subtitle(trial),
+        methods_text(trial),
+        extra_methods,
+        gates,
+        skipped or [],
+    )
+
+
+def _write_pages(
+    out: Path,
+    header: dict[str, str],
+    tables: list[Published],
+    figures: list[FigureOutput],
+    title: str,
+    sub: str,
+    methods: str,
+    extra_methods: str,
+    gates: pd.DataFrame | None,
+    skipped: list[tuple[str, str]],
+) -> list[Path]:
+    """report.md and report.html: header, quality gates, figures, tables, methods."""
     md = [f"# {title}", "", f"*{TITLE}. {sub}*", ""]
     md += [f"- **{key}**: {value}" for key, value in header.items()]
     md += ["", "## Quality gates", "", gate_markdown(gates)]
@@ -166,7 +192,7 @@ def write_report(
     md_path.write_text("\n".join(md).rstrip() + "\n")
 
     html_path = out / "report.html"
-    page = _html(header, tables, figures, extra_methods, gates, title, sub, methods, skipped or [])
+    page = _html(header, tables, figures, extra_methods, gates, title, sub, methods, skipped)
     html_path.write_text(page)
     return [md_path, html_path]
 
@@ -358,20 +384,6 @@ def write_cohort_report(
     methods: str,
     gates: pd.DataFrame | None = None,
 ) -> list[Path]:
-    """report.md and report.html of a study with no trial arms: header, quality
-    gates, figures, tables, methods, laid out as the trial's report."""
-    md = [f"# {title}", "", f"*{TITLE}. {subtitle}*", ""]
-    md += [f"- **{key}**: {value}" for key, value in header.items()]
-    md += ["", "## Quality gates", "", gate_markdown(gates)]
-    md += ["## Figures", ""]
-    for figure in figures:
-        md += [f"![{figure.caption}]({figure.png.name})", "", f"*{figure.caption}*", ""]
-    md += ["## Tables", ""]
-    for table in tables:
-        md += [table_markdown(table), ""]
-    md += ["## Methods", "", methods]
-    md_path = out / "report.md"
-    md_path.write_text("\n".join(md).rstrip() + "\n")
-    html_path = out / "report.html"
-    html_path.write_text(_html(header, tables, figures, "", gates, title, subtitle, methods, []))
-    return [md_path, html_path]
+    """report.md and report.html of a study with no trial arms, laid out as the
+    trial's report."""
+    return _write_pages(out, header, tables, figures, title, subtitle, methods, "", gates, [])

@@ -13,6 +13,7 @@ import pandas as pd
 
 from rtwpanel.analysis import rollout, rollout_tables
 from rtwpanel.analysis.build_info import describe_build, find_build_info
+from rtwpanel.analysis.data import read_study_mart
 from rtwpanel.analysis.gate_section import load_gate_summary
 from rtwpanel.analysis.report import FigureOutput, write_cohort_report, write_table
 from rtwpanel.analysis.suppression import DEFAULT_THRESHOLD, Published, publish
@@ -25,27 +26,9 @@ KEY_COLUMNS = ("region", "month", "start_month", "treated_since", "n_persons")
 
 def load_region_month(database: Path, study: object, outcomes: tuple[str, ...]) -> pd.DataFrame:
     """The region x month frame; RtwError when the warehouse has none."""
-    import duckdb
-
-    database = Path(database)
-    name = getattr(study, "name", "<name>")
-    hint = f"was the warehouse built with --study {name}?"
-    if not database.is_file():
-        raise RtwError(f"{database}: no such warehouse file")
-    with duckdb.connect(str(database), read_only=True) as connection:
-        present = connection.execute(
-            "select count(*) from duckdb_tables() where schema_name = 'marts' "
-            "and table_name = 'mart_region_month'"
-        ).fetchone()[0]
-        if not present:
-            raise RtwError(f"{database}: no table {TABLE}: {hint}")
-        frame = connection.execute(f"select * from {TABLE} order by region, month").df()
-    if frame.empty:
-        raise RtwError(f"{database}: {TABLE} is empty (no region-month): {hint}")
     needed = [*KEY_COLUMNS, *(f"{k}_{o}" for o in outcomes for k in ("share", "n"))]
-    absent = [c for c in needed if c not in frame.columns]
-    if absent:
-        raise RtwError(f"{database}: {TABLE} lacks the column(s) {', '.join(absent)}: {hint}")
+    name = getattr(study, "name", "<name>")
+    frame = read_study_mart(database, TABLE, "region, month", needed, name, "no region-month")
     frame["region"] = frame["region"].astype(str)
     return frame
 
