@@ -46,3 +46,25 @@ def describe_build(record: BuildRecord | None) -> dict[str, str]:
         f"rtwpanel {v['rtwpanel_version']}{commit if v['git_commit'] else ''}, "
         f"dbt {v['dbt_version']}, {v['adapter_version']}, DuckDB {v['duckdb_version']}",
     }
+
+
+def evaluated_for(name: str, path: object, sha256: str, record: BuildRecord | None) -> str:
+    """The report header's study line, with a warning when the warehouse was built
+    from another study file."""
+    other = (
+        ""
+        if record is None or not record.study_sha256 or record.study_sha256 == sha256
+        else f"; WARNING: the warehouse was built from {record.study} "
+        f"(sha256 {record.study_sha256[:12]}), another study file"
+    )
+    return f"{name} ({getattr(path, 'name', path)}, sha256 {sha256[:12]}){other}"
+
+
+def threshold_line(threshold: int) -> str:
+    """The report header's small-cell threshold, loud when below the minimum."""
+    from rtwpanel.privacy import SMALL_CELL_THRESHOLD
+
+    below = threshold < SMALL_CELL_THRESHOLD
+    return f"{threshold} persons" + (
+        f" (BELOW {SMALL_CELL_THRESHOLD}: NOT FIT FOR PUBLICATION)" if below else ""
+    )

@@ -12,7 +12,12 @@ from pathlib import Path
 import pandas as pd
 
 from rtwpanel.analysis import cohort_tables
-from rtwpanel.analysis.build_info import describe_build, find_build_info
+from rtwpanel.analysis.build_info import (
+    describe_build,
+    evaluated_for,
+    find_build_info,
+    threshold_line,
+)
 from rtwpanel.analysis.data import read_study_mart
 from rtwpanel.analysis.estimate_tables import estimates_table
 from rtwpanel.analysis.gate_section import load_gate_summary
@@ -26,7 +31,6 @@ from rtwpanel.analysis.suppression import DEFAULT_THRESHOLD, Published, publish
 from rtwpanel.analysis.survival import fit_cox, proportional_hazards_test
 from rtwpanel.errors import RtwError
 from rtwpanel.marts_schema import EPISODE_COLUMNS
-from rtwpanel.privacy import SMALL_CELL_THRESHOLD
 from rtwpanel.study import Study
 
 TABLE = "marts.mart_cohort_episodes"
@@ -131,14 +135,8 @@ def run_cohort_evaluation(
         files += [png, svg]
 
     build = find_build_info(database)
-    built = (
-        ""
-        if build is None or not build.study_sha256 or build.study_sha256 == study.sha256
-        else f"; WARNING: the warehouse was built from {build.study} "
-        f"(sha256 {build.study_sha256[:12]}), another study file"
-    )
     header = {
-        "evaluated for": f"{study.name} ({study.path.name}, sha256 {study.sha256[:12]}){built}",
+        "evaluated for": evaluated_for(study.name, study.path, study.sha256, build),
         "design": f"cohort of sick-leave episodes, ICPC-2 chapter {cohort.chapter}, ages "
         f"{cohort.ages[0]}-{cohort.ages[1]}"
         + (", in work at the start" if cohort.in_work_at_start else "")
@@ -148,12 +146,7 @@ def run_cohort_evaluation(
         "episodes": f"{len(frame)} of {frame['person_id'].nunique()} persons",
         "Cox model": f"{fit.n_episodes} episodes with every predictor known, "
         f"{fit.n_events} events ({cohort_tables.outcome_name(cohort.event)})",
-        "small-cell threshold": f"{threshold} persons"
-        + (
-            f" (BELOW {SMALL_CELL_THRESHOLD}: NOT FIT FOR PUBLICATION)"
-            if threshold < SMALL_CELL_THRESHOLD
-            else ""
-        ),
+        "small-cell threshold": threshold_line(threshold),
         "recovery check": recovery_note,
     }
     files += write_cohort_report(

@@ -14,7 +14,12 @@ from rtwpanel.analysis import (
     tables_descriptive,
     tables_lpm,
 )
-from rtwpanel.analysis.build_info import describe_build, find_build_info
+from rtwpanel.analysis.build_info import (
+    describe_build,
+    evaluated_for,
+    find_build_info,
+    threshold_line,
+)
 from rtwpanel.analysis.cost_benefit import Parameters, from_study
 from rtwpanel.analysis.data import after_months, load_marts, with_allocation_phase
 from rtwpanel.analysis.gate_section import load_gate_summary
@@ -28,7 +33,6 @@ from rtwpanel.analysis.table import Table
 from rtwpanel.analysis.trial import trial_of
 from rtwpanel.errors import RtwError
 from rtwpanel.paths import PROJECT_DIR
-from rtwpanel.privacy import SMALL_CELL_THRESHOLD
 from rtwpanel.provenance import BuildRecord
 from rtwpanel.study import DEFAULT_STUDY, Study, load_study
 
@@ -184,14 +188,8 @@ def run_evaluation(database: Path, out: Path, options: Options) -> Outcome:
         figure_outputs.append(FigureOutput(key, caption, png, svg))
         files += [png, svg]
 
-    built = (
-        ""
-        if build is None or not build.study_sha256 or build.study_sha256 == study.sha256
-        else f"; WARNING: the warehouse was built from {build.study} "
-        f"(sha256 {build.study_sha256[:12]}), another study file"
-    )
     header = {
-        "evaluated for": f"{study.name} ({study.path.name}, sha256 {study.sha256[:12]}){built}",
+        "evaluated for": evaluated_for(study.name, study.path, study.sha256, build),
         "arms": "; ".join(
             f"{arm.name}: {arm.description or arm.code}" for arm in (study.treated, study.control)
         ),
@@ -203,12 +201,7 @@ def run_evaluation(database: Path, out: Path, options: Options) -> Outcome:
         "persons": f"{marts.dim['has_register_data'].astype(bool).sum()} with register data "
         f"of {len(marts.dim)}",
         "person-months": f"{len(marts.fct)} ({len(after)} after randomisation)",
-        "small-cell threshold": f"{options.threshold} persons"
-        + (
-            f" (BELOW {SMALL_CELL_THRESHOLD}: NOT FIT FOR PUBLICATION)"
-            if options.threshold < SMALL_CELL_THRESHOLD
-            else ""
-        ),
+        "small-cell threshold": threshold_line(options.threshold),
         "randomisation inference": f"{options.inference.permutations} permutations, "
         f"seed {options.inference.seed}",
         "recovery check": recovery_note,

@@ -12,13 +12,17 @@ from pathlib import Path
 import pandas as pd
 
 from rtwpanel.analysis import rollout, rollout_tables
-from rtwpanel.analysis.build_info import describe_build, find_build_info
+from rtwpanel.analysis.build_info import (
+    describe_build,
+    evaluated_for,
+    find_build_info,
+    threshold_line,
+)
 from rtwpanel.analysis.data import read_study_mart
 from rtwpanel.analysis.gate_section import load_gate_summary
 from rtwpanel.analysis.report import FigureOutput, write_cohort_report, write_table
 from rtwpanel.analysis.suppression import DEFAULT_THRESHOLD, Published, publish
 from rtwpanel.errors import RtwError
-from rtwpanel.privacy import SMALL_CELL_THRESHOLD
 
 TABLE = "marts.mart_region_month"
 KEY_COLUMNS = ("region", "month", "start_month", "treated_since", "n_persons")
@@ -160,17 +164,11 @@ def run_rollout_evaluation(
 
     build = find_build_info(database)
     sha = getattr(study, "sha256", "")
-    built = (
-        ""
-        if build is None or not build.study_sha256 or build.study_sha256 == sha
-        else f"; WARNING: the warehouse was built from {build.study} "
-        f"(sha256 {build.study_sha256[:12]}), another study file"
-    )
     path = getattr(study, "path", None)
     gt = primary.group_time
     starts = [r for r in design.regions if r.start is not None]
     header = {
-        "evaluated for": f"{name} ({getattr(path, 'name', path)}, sha256 {sha[:12]}){built}",
+        "evaluated for": evaluated_for(name, path, sha, build),
         "design": f"regional roll-out: {len(design.regions)} regions, {len(starts)} starting "
         f"IPS at staggered months, the others never; control group "
         f"{rollout_tables.CONTROL_NAMES.get(design.control_group, design.control_group)}",
@@ -186,12 +184,7 @@ def run_rollout_evaluation(
             if gt.left_out
             else ""
         ),
-        "small-cell threshold": f"{threshold} persons"
-        + (
-            f" (BELOW {SMALL_CELL_THRESHOLD}: NOT FIT FOR PUBLICATION)"
-            if threshold < SMALL_CELL_THRESHOLD
-            else ""
-        ),
+        "small-cell threshold": threshold_line(threshold),
         "recovery check": recovery_note,
     }
     files += write_cohort_report(
