@@ -9,14 +9,21 @@ DEFAULT_SEED = 20131001  # kept equal to params.DEFAULT_SEED (not imported: --he
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--out", required=True, metavar="DIR", help="folder to write (created)")
+    parser.add_argument(
+        "--out",
+        default=None,
+        metavar="DIR",
+        help="folder to write (created; default: the study's demo, data/demo or data/demo-<study>)",
+    )
     parser.add_argument(
         "--study",
         default="ips",
         metavar="NAME",
         help="the study (studies/NAME.yml) whose delivery to generate (default ips, the "
         "reference trial; another trial is calibrated by its file's synthetic: section, "
-        "a cohort study's population has the episodes of its planted hazard model)",
+        "a cohort study's population has the episodes of its planted hazard model, a "
+        "roll-out study's the residence (bosted.csv), target population and effect of its "
+        "synthetic: section)",
     )
     parser.add_argument(
         "--persons",
@@ -31,14 +38,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         type=int,
         default=None,
         help="random seed (default: the first day of the study's inclusion as YYYYMMDD, "
-        f"{DEFAULT_SEED} for ips; a cohort study: of its synthetic index window)",
+        f"{DEFAULT_SEED} for ips; a cohort study: of its synthetic index window; a roll-out "
+        "study: the first region's start)",
     )
     parser.add_argument(
         "--mode",
         choices=("trial", "population"),
         default="trial",
         help="trial: the reference trial's cohort and dates; population: any size, in chunks "
-        "(a cohort study is always a population)",
+        "(a cohort or roll-out study is always a population)",
     )
     parser.add_argument(
         "--gzip",
@@ -67,12 +75,17 @@ def run(args: argparse.Namespace) -> int:
     from rtwpanel.synthetic import generate_delivery, parse_defects
 
     rates = parse_defects(args.defects)
+    out = args.out
+    if out is None:
+        from rtwpanel.pipeline import demo_delivery
+
+        out = demo_delivery(args.study)
     total = args.persons or 410
     with tqdm(
         total=total, desc="generate", unit="person", file=sys.stderr, disable=total < 50_000
     ) as bar:
         summary = generate_delivery(
-            args.out,
+            out,
             persons=args.persons,
             seed=args.seed,
             mode=args.mode,

@@ -25,6 +25,7 @@ from rtwpanel.synthetic import (
     fmt,
     participation,
     registers,
+    rollout_population,
     sick_leave,
     truth,
 )
@@ -39,6 +40,7 @@ from rtwpanel.synthetic.params import (
     TRIAL_PERSONS,
     Params,
 )
+from rtwpanel.synthetic.rollout_population import RolloutModel, load_rollout_model
 from rtwpanel.synthetic.status_paths import simulate
 from rtwpanel.synthetic.table import Table
 from rtwpanel.synthetic.writer import (
@@ -124,6 +126,8 @@ class ChunkOutput:
     blocks: dict[str, Block]
     realised: dict[tuple[str, int, bool], np.ndarray] | None = None  # (sum, persons)
     episodes: bytes = b""  # truth/episodes.csv rows (a cohort study)
+    region_month: np.ndarray | None = None  # a roll-out study's counts (rollout_population)
+    target: bytes = b""  # truth/target.csv rows (a roll-out study)
 
 
 @dataclass(frozen=True)
@@ -140,6 +144,7 @@ class ChunkJob:
     spill_dir: Path | None = None  # workers leave large parts here as files
     calibration: Calibration | None = None  # a study other than the reference trial
     hazards: HazardModel | None = None  # a cohort study's planted hazard model
+    rollout: RolloutModel | None = None  # a roll-out study's population and effect
 
 
 def _chunk_tables(
@@ -373,7 +378,13 @@ def build_chunk(job: ChunkJob) -> ChunkOutput:
     calibration = job.calibration
     cohort_rng = np.random.default_rng([*seed_key, 0])
     episodes = b""
-    if job.hazards is not None:
+    rollout = None
+    if job.rollout is not None:
+        persons = rollout_population.make_persons(cohort_rng, job.first, job.size, job.rollout)
+        cohort = persons.cohort
+        rollout = rollout_population.chunk_tables(persons, params, seed_key, job.width, job.rollout)
+        tables, person, statuses = rollout.tables, rollout.person, rollout.statuses
+    elif job.hazards is not None:
         cohort = episode_cohort.make_persons(cohort_rng, job.first, job.size)
         tables, person, statuses, episodes = _cohort_chunk_tables(
             cohort, params, seed_key, job.width, job.hazards
@@ -400,13 +411,18 @@ def build_chunk(job: ChunkJob) -> ChunkOutput:
         blocks[table.source] = make_block(table, inline, tail)
         if job.raw_gzip_level is not None:
             compress_block(blocks[table.source], job.raw_gzip_level)
-    extra = () if calibration is None else truth.PARTICIPATION_COLUMNS
+    if rollout is not None:  # residence: written as it is, with no planted defects
+        blocks["bosted"] = make_block(rollout.bosted, None, None)
+        if job.raw_gzip_level is not None:
+            compress_block(blocks["bosted"], job.raw_gzip_level)
+    extra: tuple[str, ...] = () if calibration is None else truth.PARTICIPATION_COLUMNS
+    if rollout is not None:
+        extra = ("employed_cf",)
     truth_text = fmt.line_bytes(truth.lines(person, job.width, statuses, extra))
     if job.index == 0:  # the header goes into the first gzip member
         truth_text = (";".join(truth.COLUMNS + extra) + "\n").encode() + truth_text
-    participants = bytes(
-        fmt.line_bytes(_participants(cohort, job.width, calibration, job.hazards is None))
-    )
+    randomised = job.hazards is None and job.rollout is None
+    participants = bytes(fmt.line_bytes(_participants(cohort, job.width, calibration, randomised)))
     if job.raw_gzip_level is not None:
         participants = gzip_member(participants, job.raw_gzip_level)
     output = ChunkOutput(
@@ -417,6 +433,9 @@ def build_chunk(job: ChunkJob) -> ChunkOutput:
         blocks=blocks,
         episodes=episodes,
     )
+    if rollout is not None:
+        output.region_month = rollout.counts
+        output.target = rollout.target_lines
     if calibration is not None:
         output.realised = _realised(cohort, np.flatnonzero(cohort.alive), statuses, calibration)
     if job.spill_dir is not None:
@@ -461,14 +480,25 @@ def generate_delivery(
     a planted effect on work participation whose realised size goes into
     ``truth/effects.json`` (``planted_rct``). Without ``seed``, the seed is the first
     day of the study's inclusion as YYYYMMDD (``params.SEED_NOTE``).
+
+    A roll-out study (design rollout) is a population in its regions
+    (``rollout_population``): the delivery gains ``bosted.csv`` (residence, written
+    without planted defects) and its coverage row, the truth an ``employed_cf``
+    column, ``rollout.json`` (the effect as realised, weighted as the estimator
+    weights), ``region_month.csv`` and ``target.csv``; its default seed is the
+    first region's start as YYYYMMDD.
     """
     started = time.perf_counter()
     if mode not in ("trial", "population"):
         raise RtwError(f"mode must be 'trial' or 'population', got '{mode}'")
     calibration = None
     hazards = None
+    rollout = None
     chosen = load_study(study) if study != DEFAULT_STUDY else None
-    if chosen is not None and chosen.cohort is not None:
+    if chosen is not None and chosen.rollout is not None:
+        rollout = load_rollout_model(chosen)
+        mode = "population"  # a roll-out study has no trial of its own: any size, in chunks
+    elif chosen is not None and chosen.cohort is not None:
         hazards = load_hazard_model(chosen)
         mode = "population"  # a cohort study has no trial of its own: any size, in chunks
     elif chosen is not None:
@@ -480,9 +510,13 @@ def generate_delivery(
         seed = DEFAULT_SEED if calibration is None else calibration.demo_seed
         if hazards is not None:
             seed = int(hazards.index_window[0].replace("-", ""))
+        if rollout is not None:
+            seed = int(rollout.seed_day)
     default_persons = TRIAL_PERSONS if calibration is None else calibration.persons
     if hazards is not None:
         default_persons = hazards.persons
+    if rollout is not None:
+        default_persons = rollout.persons
     n = default_persons if persons is None else int(persons)
     if n < 1:
         raise RtwError("persons must be at least 1")
@@ -494,9 +528,11 @@ def generate_delivery(
 
     out = Path(out_dir)
     (out / "truth").mkdir(parents=True, exist_ok=True)
-    for name in [*SOURCES, "participants", "coverage"]:
+    for name in [*SOURCES, "bosted", "participants", "coverage"]:
         for suffix in (".csv", ".csv.gz"):
             (out / f"{name}{suffix}").unlink(missing_ok=True)
+    for name in rollout_population.TRUTH_FILES:  # a roll-out's truth, read when present
+        (out / "truth" / name).unlink(missing_ok=True)
     width = person_width(n)
     chunk = n if mode == "trial" else params.chunk_persons
     starts = list(range(0, n, chunk))
@@ -515,12 +551,19 @@ def generate_delivery(
             raw_gzip_level=gzip_level,
             calibration=calibration,
             hazards=hazards,
+            rollout=rollout,
         )
         for index, first in enumerate(starts)
     ]
     realised: dict[tuple[str, int, bool], np.ndarray] = {}
 
     files = {s: SourceFile(out, s, list(cols), gzip_level) for s, cols in SOURCES.items()}
+    coverage_rows = list(COVERAGE)
+    if rollout is not None:
+        columns = list(rollout_population.BOSTED_COLUMNS)
+        files["bosted"] = SourceFile(out, "bosted", columns, gzip_level)
+        coverage_rows.append(rollout_population.BOSTED_COVERAGE)
+    region_month = None
     participants_header = (";".join(PARTICIPANT_COLUMNS) + "\n").encode()
     if gzip_level is None:
         participants = open(out / "participants.csv", "wb")  # noqa: SIM115
@@ -533,6 +576,10 @@ def generate_delivery(
     if hazards is not None:
         episodes_file = open(out / "truth" / "episodes.csv", "wb")  # noqa: SIM115
         episodes_file.write(episode_cohort.EPISODE_HEADER.encode())
+    target_file = None
+    if rollout is not None:
+        target_file = open(out / "truth" / "target.csv", "wb")  # noqa: SIM115
+        target_file.write(rollout_population.TARGET_HEADER.encode())
     summary = Summary(out_dir=out, persons=n, persons_with_register_data=0)
 
     for output in _run(jobs, workers, out / ".parts"):
@@ -545,6 +592,10 @@ def generate_delivery(
             files[source].append(block)
         if episodes_file is not None:
             episodes_file.write(output.episodes)
+        if target_file is not None:
+            target_file.write(output.target)
+        if output.region_month is not None:
+            region_month = output.region_month + (0 if region_month is None else region_month)
         summary.persons_with_register_data += output.persons_with_register_data
         for key, counts in (output.realised or {}).items():
             realised[key] = realised.get(key, 0) + counts
@@ -555,6 +606,8 @@ def generate_delivery(
     truth_file.close()
     if episodes_file is not None:
         episodes_file.close()
+    if target_file is not None:
+        target_file.close()
     manifest_path = out / "truth" / "defects.csv"
     with open(manifest_path, "wb") as manifest:
         manifest.write(MANIFEST_HEADER.encode())
@@ -564,7 +617,7 @@ def generate_delivery(
         summary.defects = sum(1 for _ in manifest) - 1
     with open(out / "coverage.csv", "w", encoding="utf-8", newline="\n") as coverage:
         coverage.write("source;first_month;last_month\n")
-        for source, first_month, last_month in COVERAGE:
+        for source, first_month, last_month in coverage_rows:
             coverage.write(f"{source};{first_month};{last_month}\n")
     effects = params.as_dict()
     if calibration is not None:
@@ -575,6 +628,17 @@ def generate_delivery(
         effects["planted_hazards"] = hazards.as_dict()
         with open(out / "truth" / "hazard_model.json", "w", encoding="utf-8", newline="\n") as f:
             f.write(json.dumps(hazards.as_dict(), indent=2, sort_keys=True) + "\n")
+    if rollout is not None:
+        effects = {key: effects[key] for key in ("seed", "mode", "persons", "defect_rates")}
+        effects["chunk_persons"] = params.chunk_persons
+        effects["study"] = rollout.study
+        effects["synthetic"] = rollout.as_dict()
+        assert region_month is not None
+        planted, lines = rollout_population.planted_truth(rollout, region_month, seed)
+        with open(out / "truth" / "rollout.json", "w", encoding="utf-8", newline="\n") as f:
+            f.write(json.dumps(planted, indent=2, sort_keys=True) + "\n")
+        with open(out / "truth" / "region_month.csv", "w", encoding="utf-8", newline="\n") as f:
+            f.write(lines)
     effects["person_id_width"] = width
     effects["truth_gzip_level"] = level
     if gzip_level is not None:

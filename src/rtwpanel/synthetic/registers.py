@@ -189,14 +189,15 @@ def npr(
     birth_year: Array,
     person: Array,
     width: int,
-    scale: float = 1.0,
+    scale: float | Array = 1.0,
     blank: Array | None = None,
     extra_poli: Array | None = None,
 ) -> tuple[Table, dict[str, Array]]:
     """Contacts to December 2015, more frequent around inclusion; inpatient stays
     never overlap (a stay ends by the end of the month after its start, and no stay
     starts in the month after another's start). ``scale`` multiplies every rate (a
-    general population sees specialists far less than the trial's); ``blank`` (person
+    general population sees specialists far less than the trial's; an array of
+    persons x 1: each person's); ``blank`` (person
     x month) has no contact at all, and ``extra_poli`` adds outpatient contacts."""
     n = rel.shape[0]
     months = LAST_DECEMBER + 1
