@@ -10,7 +10,7 @@ STAMP := $(VENV)/.installed
 export DBT_PROFILES_DIR := $(CURDIR)
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: setup run test lint docs chromium bench bench-generate bench-cohort clean test-spark \
+.PHONY: setup run test lint docs chromium bench bench-generate bench-cohort bench-rollout clean test-spark \
 	spark-cluster-up spark-cluster-down test-spark-cluster
 
 setup: $(STAMP)
@@ -59,10 +59,15 @@ bench: $(STAMP)
 bench-cohort: $(STAMP)
 	$(BIN)/python benchmarks/bench_cohort.py $(BENCH_ARGS)
 
+# The regional roll-out study (studies/ipsnor.yml) on 1,000,000 persons: generate,
+# build, analyse, and the planted effect beside Callaway-Sant'Anna and TWFE.
+bench-rollout: $(STAMP)
+	$(BIN)/python benchmarks/bench_rollout.py $(BENCH_ARGS)
+
 # Everything on local Spark: the macros on both engines, then every model built on
 # Spark and compared with DuckDB row for row (the build is outside make test: ~10 min).
 test-spark: $(STAMP)
-	$(BIN)/python -m pytest -m spark
+	$(BIN)/python -m pytest -n 0 -m spark
 
 # A Spark standalone cluster on 127.0.0.1 (master, two workers, Thrift server on
 # RTW_SPARK_THRIFT_PORT, default 10000) under build/spark-cluster/: docs/spark.md.
@@ -75,5 +80,5 @@ spark-cluster-down: $(STAMP)
 # The demo delivery built through the Thrift server and compared with DuckDB (make
 # test builds the same models on local Spark; the cluster takes too long for CI).
 test-spark-cluster: $(STAMP)
-	RTW_SPARK_CLUSTER_DELIVERY=data/demo RTW_SPARK_CLUSTER_MACROS=1 $(BIN)/python -m pytest -m 'cluster or spark' \
+	RTW_SPARK_CLUSTER_DELIVERY=data/demo RTW_SPARK_CLUSTER_MACROS=1 $(BIN)/python -m pytest -n 0 -m 'cluster or spark' \
 		tests/python/test_spark_cluster.py tests/python/test_spark_macros.py
