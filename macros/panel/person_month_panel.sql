@@ -20,6 +20,19 @@ spine as (
 
 ),
 
+residence as (
+
+    select * from {{ ref('int_residence_spells') }}
+    where {{ rtwpanel.in_person_bucket('person_id', bucket) }}
+
+),
+
+rollout_regions as (
+
+    select * from {{ ref('int_rollout_regions') }}
+
+),
+
 {#- each source's month records: one row per person and month with a record -#}
 {%- for source in panel_status_sources() %}
 {{ source }} as (
@@ -51,6 +64,27 @@ grid as (
 
 ),
 
+located as (
+
+    -- the region lived in on the month's last day (spells do not overlap), and
+    -- the months since the programme started there (a roll-out study)
+    select
+        grid.*,
+        residence.region,
+        case
+            when grid.month >= rollout_regions.start_month
+                then {{ calendar_months_between('rollout_regions.start_month', 'grid.month') }}
+        end as treated_since
+    from grid
+    left join residence
+        on
+            grid.person_id = residence.person_id
+            and {{ month_end('grid.month') }} >= residence.fom_date
+            and ({{ month_end('grid.month') }} <= residence.tom_date or residence.tom_date is null)
+    left join rollout_regions on residence.region = rollout_regions.region
+
+),
+
 statuses as (
 
     -- the grid joined with each source's month records (aggregated before joining,
@@ -78,6 +112,8 @@ statuses as (
         grid.age_at_randomisation,
         grid.diagnosis_group,
         grid.education_level,
+        grid.region,
+        grid.treated_since,
         {%- for status in panel_statuses() if status.source %}
         case
             when {{ panel_status_observed(status) }}
@@ -86,7 +122,7 @@ statuses as (
         {%- endfor %}
     -- one left join per source; the loop's layout is not the SQL's
     -- noqa: disable=LT02
-    from grid
+    from located as grid
     {%- for source in panel_status_sources() %}
     left join {{ source }}
         on grid.person_id = {{ source }}.person_id and grid.month = {{ source }}.month

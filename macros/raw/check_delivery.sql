@@ -2,13 +2,14 @@
     Structural checks of a delivery, run as on-run-start so that nothing is
     built from a delivery that breaks the contract. Every problem found is
     collected and reported in one error naming the file and the column:
-      - a required file missing (neither name.csv nor name.csv.gz), or both;
+      - a required file missing (neither name.csv nor name.csv.gz), or both
+        (an optional file may be missing, never both);
       - a file with no header or no data rows (empty);
       - a required column missing from the header, or named twice;
       - a value shaped like a national identity number (11 digits) in any
         field of any file: the file, line and column are named, the value
         never is;
-      - coverage.csv without a row for a source.
+      - coverage.csv without a row for a source delivered.
       - a line that cannot be read (not UTF-8, or longer than the reader's
         limit): file and line are named, and the limit;
       - a file in the folder that is not a file of the contract, when var
@@ -45,12 +46,14 @@
     {%- set problems = [] -%}
     {%- set files = rtwpanel.raw_files() -%}
     {%- set covered = [] -%}
+    {%- set present = [] -%}
     {%- if whole -%}
         {%- do rtwpanel.check_unrecognised_files(files, problems) -%}
     {%- endif -%}
     {%- for name, spec in files.items() -%}
-        {%- set path = rtwpanel.raw_file_path(name, problems if whole else []) -%}
+        {%- set path = rtwpanel.raw_file_path(name, problems if whole else [], not spec.get('optional', false)) -%}
         {%- if path is not none -%}
+            {%- do present.append(name) -%}
             {%- set file_label = path.split('/')[-1] -%}
             {%- set header = rtwpanel.raw_header(path) -%}
             {%- if header is none -%}
@@ -96,7 +99,7 @@
         {%- endif -%}
     {%- endfor -%}
     {%- if files['coverage'] is defined and covered | length > 0 -%}
-        {%- for name, spec in files.items() if spec['needs_coverage'] and name not in covered -%}
+        {%- for name, spec in files.items() if spec['needs_coverage'] and name in present and name not in covered -%}
             {%- do problems.append("coverage.csv: no row for source '" ~ name ~ "' (column 'source')") -%}
         {%- endfor -%}
     {%- endif -%}
@@ -104,11 +107,14 @@
 {% endmacro %}
 
 
-{#- The one file of a source (name.csv or name.csv.gz); none + a problem if not exactly one. -#}
-{% macro raw_file_path(name, problems) %}
+{#- The one file of a source (name.csv or name.csv.gz); none + a problem if not
+    exactly one (none and no problem when an optional file is absent). -#}
+{% macro raw_file_path(name, problems, required=true) %}
     {%- set dir = rtwpanel.raw_dir() -%}
     {%- set paths = rtwpanel.raw_files_present(dir, name) -%}
-    {%- if paths | length == 0 -%}
+    {%- if paths | length == 0 and not required -%}
+        {{- return(none) -}}
+    {%- elif paths | length == 0 -%}
         {%- do problems.append(name ~ ".csv: missing required file (neither " ~ name ~ ".csv nor "
             ~ name ~ ".csv.gz in '" ~ dir ~ "')") -%}
         {{- return(none) -}}

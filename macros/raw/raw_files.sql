@@ -21,6 +21,9 @@
     study, macro study). spans: [start, end] pairs checked for end_before_start
     (an empty end is an open span). check_person: person_id must be a sound
     participant. needs_coverage: coverage.csv must have a row for the file.
+    optional: the delivery may leave the file out; it is then read as its
+    header alone (no rows), and needs no coverage row. Checked like any other
+    file when it is delivered.
     match_reversals: negative belop must cancel a payment (orphan_reversal).
 
     Plausibility (a value that parses but cannot be true: implausible_value,
@@ -39,6 +42,9 @@
     {#- a study that randomised nobody (design cohort) has no arms, clusters or
         randomisation dates: those columns must then be empty -#}
     {%- set is_trial = rtwpanel.study_is_trial() -%}
+    {#- residence is a register of its own, required only where the design rests
+        on where persons live (design rollout) -#}
+    {%- set needs_residence = rtwpanel.study_design() == 'rollout' -%}
     {%- set files = {
         'participants': {
             'columns': [
@@ -180,6 +186,18 @@
             'check_person': true,
             'needs_coverage': true,
         },
+        'bosted': {
+            'columns': [
+                person,
+                {'name': 'region', 'kind': 'code', 'seed': 'ref_regions'},
+                {'name': 'fom_date', 'kind': 'date', 'window': [110, 1]},
+                {'name': 'tom_date', 'kind': 'date_opt', 'window': [110, 10]},
+            ],
+            'spans': [['fom_date', 'tom_date']],
+            'check_person': true,
+            'needs_coverage': true,
+            'optional': not needs_residence,
+        },
         'coverage': {
             'columns': [
                 {'name': 'source', 'kind': 'code', 'seed': 'ref_sources'},
@@ -205,6 +223,7 @@
         'ref_programme_codes': 'tiltakskode',
         'ref_participation_statuses': 'deltakerstatus',
         'ref_npr_contact_types': 'kontakttype',
+        'ref_regions': 'region',
         'ref_sources': 'source',
     } -%}
     {{ return(code_columns[seed_name]) }}

@@ -27,8 +27,12 @@
     {%- set positions = {} -%}
     {%- set header_width = [columns | length] -%}
     {%- if execute -%}
-        {%- set path = rtwpanel.raw_file_path(name, []) -%}
+        {%- set path = rtwpanel.raw_file_path(name, [], not spec.get('optional', false)) -%}
         {%- set header = rtwpanel.raw_header(path) if path is not none else none -%}
+        {%- if path is none and spec.get('optional', false) -%}
+            {#- an optional file left out: its header alone, no rows -#}
+            {%- set header = columns | map(attribute='name') | join(';') -%}
+        {%- endif -%}
         {%- if header is none -%}
             {{- exceptions.raise_compiler_error(name ~ ".csv: missing or empty file in '" ~ rtwpanel.raw_dir() ~ "'") -}}
         {%- endif -%}
@@ -50,7 +54,11 @@
         never a stray name.csv.bak beside it); the source stays the node's
         lineage, and a unit test's mocked source is read as it is given. -#}
     {%- if execute and not (raw_relation.identifier or '').startswith('__dbt__cte__') -%}
-        {%- set raw_relation = rtwpanel.raw_read(path, none, true) -%}
+        {%- if path is none -%}
+            {%- set raw_relation = '(select ' ~ rtwpanel.sql_string(header) ~ ' as raw_line)' -%}
+        {%- else -%}
+            {%- set raw_relation = rtwpanel.raw_read(path, none, true) -%}
+        {%- endif -%}
     {%- endif -%}
 
     {#- The checks, in precedence order: (condition, reason, column or none). -#}

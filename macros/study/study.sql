@@ -57,9 +57,15 @@
 {% endmacro %}
 
 
+{#- The study's design: rct (the default while parsing), cohort or rollout. -#}
+{% macro study_design() %}
+    {{- return(rtwpanel.study().get('design', 'rct') | string) -}}
+{% endmacro %}
+
+
 {#- Whether the study randomised its persons (design rct, the default while parsing). -#}
 {% macro study_is_trial() %}
-    {{- return(rtwpanel.study().get('design', 'rct') == 'rct') -}}
+    {{- return(rtwpanel.study_design() == 'rct') -}}
 {% endmacro %}
 
 
@@ -81,5 +87,38 @@
         'chapter': cohort['chapter'] | string,
         'ages': [cohort['ages'][0] | int, cohort['ages'][1] | int],
         'in_work_at_start': cohort.get('in_work_at_start', true),
+    }) -}}
+{% endmacro %}
+
+
+{#-
+    A roll-out study's regions and target population (design rollout):
+    {regions: [{code, start}], ages, baseline_first_day, baseline_last_day,
+    npr_contact, sick_leave_chapter}, start the first day of the region's
+    first month ('' for never); {} for a study of another design, and while
+    parsing. Values are checked before they reach SQL (rtwpanel.study).
+-#}
+{% macro study_rollout() %}
+    {%- set study = rtwpanel.study() -%}
+    {%- if study.get('design') != 'rollout' -%}
+        {{- return({}) -}}
+    {%- endif -%}
+    {%- set rollout = study['rollout'] -%}
+    {%- set target = rollout['target'] -%}
+    {%- set regions = [] -%}
+    {%- for region in rollout['regions'] -%}
+        {%- set start = region['start'] | string -%}
+        {%- do regions.append({
+            'code': region['code'] | string,
+            'start': '' if start == 'never' else start[:7] ~ '-01',
+        }) -%}
+    {%- endfor -%}
+    {{- return({
+        'regions': regions,
+        'ages': [target['ages'][0] | int, target['ages'][1] | int],
+        'baseline_first_day': target['baseline']['from'] | string,
+        'baseline_last_day': target['baseline']['to'] | string,
+        'npr_contact': target.get('npr_contact', false) == true,
+        'sick_leave_chapter': (target.get('sick_leave_chapter') or '') | string,
     }) -}}
 {% endmacro %}

@@ -27,6 +27,7 @@
     'int_social_assistance_by_person_month', 'int_sick_leave_episodes', 'int_sick_leave_episode_outcomes',
     'dim_participant', 'fct_person_month', 'mart_status_by_arm', 'mart_before_after',
     'fct_sick_leave_episodes', 'mart_cohort_episodes',
+    'int_residence_spells', 'int_rollout_regions', 'int_rollout_target_persons', 'mart_region_month',
     'dq_quarantine', 'dq_source_rows', 'dq_gate_sources', 'dq_gate_panel_gaps',
     'dq_gate_coverage_nulls', 'dq_gate_employment_anomalies', 'dq_stipulated_end_dates',
     'dq_sick_leave_mismatches',

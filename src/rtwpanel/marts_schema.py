@@ -52,6 +52,8 @@ FCT_PERSON_MONTH_COLUMNS = (
     "rel_month",
     "period",
     *PARTICIPANT_ATTRIBUTES,
+    "region",
+    "treated_since",
     "employed",
     "n_jobs",
     "max_stillingsprosent",
@@ -82,6 +84,7 @@ FCT_PERSON_MONTH_TEXT_COLUMNS = (
     "cluster_id",
     "diagnosis_group",
     "education_level",
+    "region",
     "sick_listed_source",
 )
 

@@ -20,7 +20,9 @@ from rtwpanel.paths import PROJECT_DIR
 
 STUDIES_DIR = PROJECT_DIR / "studies"
 DEFAULT_STUDY = "ips"
-DESIGNS = ("rct", "cohort")
+DESIGNS = ("rct", "cohort", "rollout")
+CONTROL_GROUPS = ("never_treated", "not_yet_treated")
+REGIONS_SEED = PROJECT_DIR / "seeds" / "ref_regions.csv"
 PREDICTOR_KINDS = ("numeric", "flag", "category")
 EVENTS = ("return_to_work", "aap", "disability")
 OPERATORS = ("==", "!=", "<", "<=", ">", ">=")
@@ -98,6 +100,54 @@ class CohortDesign:
 
 
 @dataclass(frozen=True)
+class Region:
+    code: str  # the region code of bosted.csv (seed ref_regions)
+    name: str
+    start: dt.date | None  # first month of the programme (its first day); None: never
+
+
+@dataclass(frozen=True)
+class TargetRule:
+    """Who counts in a roll-out's target population: a person aged `ages` in a month
+    (calendar year minus birth year) counts in that month when, in the baseline
+    window, they had a specialist mental-health contact (npr_contact) or a sick-leave
+    piece with a diagnosis in ICPC-2 chapter `sick_leave_chapter` (None: not a
+    criterion). At least one criterion is set."""
+
+    ages: tuple[int, int]
+    baseline: tuple[dt.date, dt.date]
+    npr_contact: bool
+    sick_leave_chapter: str | None
+
+
+@dataclass(frozen=True)
+class RolloutDesign:
+    """A staggered regional roll-out (design rollout), evaluated on
+    marts.mart_region_month (analysis.rollout)."""
+
+    regions: tuple[Region, ...]
+    target: TargetRule
+    outcomes: tuple[Outcome, ...]
+    primary_outcome: str
+    control_group: str  # never_treated or not_yet_treated
+    event_window: tuple[int, int]
+    bootstrap_draws: int
+
+    @property
+    def first_start(self) -> dt.date | None:
+        starts = [r.start for r in self.regions if r.start is not None]
+        return min(starts) if starts else None
+
+
+def region_names() -> dict[str, str]:
+    """Region code -> name, from seed ref_regions."""
+    import csv
+
+    with REGIONS_SEED.open(encoding="utf-8", newline="") as handle:
+        return {row["region"]: row["region_name"] for row in csv.DictReader(handle)}
+
+
+@dataclass(frozen=True)
 class Study:
     name: str
     title: str
@@ -122,6 +172,7 @@ class Study:
     path: Path
     sha256: str
     cohort: CohortDesign | None = None  # design cohort
+    rollout: RolloutDesign | None = None  # design rollout
 
     @property
     def is_trial(self) -> bool:
@@ -258,6 +309,8 @@ class _Reader:
             self.fail("design", f"must be one of {', '.join(DESIGNS)}")
         if design == "cohort":
             return self.cohort_study(sha256)
+        if design == "rollout":
+            return self.rollout_study(sha256)
         treated, control = self.arm("arms.treated"), self.arm("arms.control")
         if treated.code == control.code:
             self.fail("arms", "treated and control must have different codes")
@@ -329,6 +382,128 @@ class _Reader:
             path=self.path,
             sha256=sha256,
             cohort=self.cohort_design(),
+        )
+
+    def rollout_study(self, sha256: str) -> Study:
+        for key in ("arms", "cluster", "allocation", "subgroups", "cost_benefit", "cohort"):
+            if self.get(key, required=False) is not None:
+                self.fail(key, "does not belong to design rollout")
+        first, last = self.date("inclusion.from"), self.date("inclusion.to")
+        if last < first:
+            self.fail("inclusion.to", "is before inclusion.from")
+        outcomes = self.outcomes()
+        primary = self.text("primary_outcome")
+        if primary not in {o.column for o in outcomes}:
+            self.fail("primary_outcome", "must be one of the outcomes' columns")
+        design = self.rollout_design(outcomes, primary, (first, last))
+        return Study(
+            name=self.text("name", pattern=NAME),
+            title=self.text("title"),
+            design="rollout",
+            description=" ".join(self.text("description", required=False).split()),
+            treated=None,
+            control=None,
+            cluster_meaning="region",
+            cluster_codes=tuple(r.code for r in design.regions),
+            cluster_is_stratum=False,
+            allocation=(),
+            inclusion=(first, last),
+            primary_outcome=primary,
+            outcomes=outcomes,
+            horizons=(),
+            subgroups=(),
+            early_before=None,
+            cost_benefit=None,
+            published=self.published(),
+            plausible_shares={},
+            path=self.path,
+            sha256=sha256,
+            rollout=design,
+        )
+
+    def month(self, key: str) -> dt.date | None:
+        """A month YYYY-MM (or a date on its first day) as its first day; never: None."""
+        value = self.get(key)
+        if isinstance(value, str) and value.strip() == "never":
+            return None
+        text = str(value).strip()
+        if isinstance(value, dt.date) or re.match(r"^\d{4}-\d{2}-\d{2}$", text):
+            day = value if isinstance(value, dt.date) else None
+            try:
+                day = day or dt.date.fromisoformat(text)
+            except ValueError:
+                self.fail(key, "must be a month YYYY-MM or never")
+            if day.day != 1:
+                self.fail(key, "must be a month YYYY-MM (or its first day) or never")
+            return day
+        if not re.match(r"^\d{4}-\d{2}$", text) or not 1 <= int(text[5:]) <= 12:
+            self.fail(key, "must be a month YYYY-MM or never")
+        return dt.date(int(text[:4]), int(text[5:]), 1)
+
+    def rollout_design(
+        self, outcomes: tuple[Outcome, ...], primary: str, period: tuple[dt.date, dt.date]
+    ) -> RolloutDesign:
+        names = region_names()
+        regions = []
+        for i in range(len(self.items("rollout.regions"))):
+            key = f"rollout.regions.{i}"
+            code = self.text(f"{key}.code", pattern=CODE)
+            if code not in names:
+                self.fail(f"{key}.code", "must be a region of seed ref_regions")
+            if code in {r.code for r in regions}:
+                self.fail(f"{key}.code", "is listed twice")
+            start = self.month(f"{key}.start")
+            if start is not None and not period[0] <= start <= period[1]:
+                self.fail(f"{key}.start", "must be a month of the inclusion window (or never)")
+            regions.append(Region(code, names[code], start))
+        if all(r.start is None for r in regions):
+            self.fail("rollout.regions", "no region starts: nothing to evaluate")
+        control = self.text("rollout.control_group")
+        if control not in CONTROL_GROUPS:
+            self.fail("rollout.control_group", f"must be one of {', '.join(CONTROL_GROUPS)}")
+        if control == "never_treated" and all(r.start is not None for r in regions):
+            self.fail("rollout.control_group", "never_treated needs a region that never starts")
+        window = [self.get(f"rollout.event_window.{i}") for i in range(2)]
+        if (
+            len(self.items("rollout.event_window")) != 2
+            or any(isinstance(e, bool) or not isinstance(e, int) for e in window)
+            or not window[0] < 0 <= window[1]
+        ):
+            self.fail("rollout.event_window", "must be [first, last] months with first < 0 <= last")
+        return RolloutDesign(
+            regions=tuple(regions),
+            target=self.target_rule(regions),
+            outcomes=outcomes,
+            primary_outcome=primary,
+            control_group=control,
+            event_window=(window[0], window[1]),
+            bootstrap_draws=self.integer("rollout.bootstrap_draws", minimum=99),
+        )
+
+    def target_rule(self, regions: list[Region]) -> TargetRule:
+        key = "rollout.target"
+        ages = tuple(self.integer(f"{key}.ages.{i}") for i in range(len(self.items(f"{key}.ages"))))
+        if len(ages) != 2 or ages[0] > ages[1]:
+            self.fail(f"{key}.ages", "must be [youngest, oldest] with youngest <= oldest")
+        first, last = self.date(f"{key}.baseline.from"), self.date(f"{key}.baseline.to")
+        if last < first:
+            self.fail(f"{key}.baseline.to", "is before baseline.from")
+        starts = [r.start for r in regions if r.start is not None]
+        if last >= min(starts):
+            self.fail(f"{key}.baseline.to", "must be before the first region's start")
+        npr = self.get(f"{key}.npr_contact", required=False)
+        if npr is not None and not isinstance(npr, bool):
+            self.fail(f"{key}.npr_contact", "must be true or false")
+        chapter = self.text(
+            f"{key}.sick_leave_chapter", required=False, pattern=re.compile(r"^[A-Z]$")
+        )
+        if not npr and not chapter:
+            self.fail(key, "needs a criterion: npr_contact: true or a sick_leave_chapter")
+        return TargetRule(
+            ages=(ages[0], ages[1]),
+            baseline=(first, last),
+            npr_contact=bool(npr),
+            sick_leave_chapter=chapter or None,
         )
 
     def cohort_design(self) -> CohortDesign:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
-import types
 import warnings
 from pathlib import Path
 
@@ -27,7 +26,7 @@ from rtwpanel.analysis.rollout_evaluation import run_rollout_evaluation
 from rtwpanel.analysis.suppression import HIDDEN, publish
 from rtwpanel.errors import RtwError
 from rtwpanel.marts_schema import BINARY_STATUSES
-from rtwpanel.study import Outcome, load_study
+from rtwpanel.study import Outcome, Region, RolloutDesign, Study, TargetRule, load_study
 
 T = 76  # January 2010 .. April 2016
 MONTHS = [dt.date(2010 + i // 12, i % 12 + 1, 1) for i in range(T)]
@@ -309,45 +308,24 @@ def test_att_gt_and_aggregations_match_csdid(ours: str, theirs: str) -> None:
 # --- the evaluation ----------------------------------------------------------------
 
 
-@dataclasses.dataclass(frozen=True)
-class _Region:
-    code: str
-    name: str
-    start: dt.date | None
-
-
-@dataclasses.dataclass(frozen=True)
-class _Design:
-    regions: tuple
-    outcomes: tuple
-    primary_outcome: str
-    control_group: str
-    event_window: tuple[int, int]
-    bootstrap_draws: int
-
-
-def rollout_study(regions: list[tuple[str, str, dt.date | None]], control: str) -> object:
-    """The ips study as a roll-out study: the study's own classes once they exist."""
-    import rtwpanel.study as study_module
-
-    region_cls = getattr(study_module, "Region", _Region)
-    design_cls = getattr(study_module, "RolloutDesign", _Design)
-    design = design_cls(
-        regions=tuple(region_cls(code, name, start) for code, name, start in regions),
+def rollout_study(regions: list[tuple[str, str, dt.date | None]], control: str) -> Study:
+    """The ips study as a roll-out study over these regions (code, name, start)."""
+    first = min(start for _, _, start in regions if start is not None)
+    design = RolloutDesign(
+        regions=tuple(Region(code, name, start) for code, name, start in regions),
+        target=TargetRule(
+            ages=(18, 66),
+            baseline=(dt.date(first.year - 2, 1, 1), first - dt.timedelta(days=1)),
+            npr_contact=True,
+            sick_leave_chapter=None,
+        ),
         outcomes=(Outcome("employed", "in work"), Outcome("sick_listed", "sick-listed")),
         primary_outcome="employed",
         control_group=control,
         event_window=(-6, 12),
         bootstrap_draws=99,
     )
-    base = load_study("ips")
-    names = {f.name for f in dataclasses.fields(base)}
-    if {"rollout"} <= names:
-        return dataclasses.replace(base, design="rollout", rollout=design)
-    return types.SimpleNamespace(
-        name=base.name, title=base.title, description=base.description, path=base.path,
-        sha256=base.sha256, design="rollout", rollout=design,
-    )  # fmt: skip
+    return dataclasses.replace(load_study("ips"), design="rollout", rollout=design)
 
 
 def write_warehouse(path: Path, frame: pd.DataFrame) -> None:

@@ -53,7 +53,7 @@ def table(path: Path) -> dict[str, dict[str, str]]:
 
 def test_the_run_passes_gates_and_names_the_report(cohort_run) -> None:
     out = cohort_run["stdout"]
-    assert "gates: 44 pass, 0 warn, 0 fail" in out
+    assert "gates: 47 pass, 0 warn, 0 fail" in out
     assert "analysis (rtw-predictors)" in out
     assert str(cohort_run["out"] / "report.html") in out
     with duckdb.connect(str(cohort_run["warehouse"]), read_only=True) as connection:

@@ -28,6 +28,21 @@ def test_a_study_replaces_the_range_of_its_shares_and_keeps_the_bounds() -> None
     assert ranges(specs, "share_employed") != ranges(adapted, "share_employed")
 
 
-def test_a_study_without_ranges_keeps_the_suites() -> None:
+def names(specs: list[dict]) -> set[str]:
+    return {spec["name"] for spec in specs}
+
+
+def test_a_study_without_ranges_keeps_the_suites_but_the_roll_outs() -> None:
     specs = load_suite_specs()
-    assert for_study(specs, load_study("ips")) == specs
+    adapted = for_study(specs, load_study("ips"))
+    assert adapted == [spec for spec in specs if spec["name"] != "region_month"]
+    assert names(specs) - names(adapted) == {"region_month"}
+
+
+def test_a_roll_out_keeps_its_region_suite_and_drops_randomisation() -> None:
+    specs = load_suite_specs()
+    adapted = for_study(specs, load_study("ipsnor"))
+    assert names(specs) - names(adapted) == {"status_by_arm", "rel_month_distribution"}
+    (participants,) = [spec for spec in adapted if spec["name"] == "participants"]
+    columns = {e["kwargs"].get("column") for e in participants["expectations"]}
+    assert not columns & {"randomised_date", "arm", "is_treated", "age_at_randomisation"}

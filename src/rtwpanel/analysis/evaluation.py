@@ -62,6 +62,8 @@ def run_evaluation(database: Path, out: Path, options: Options) -> Outcome:
     chosen = options.study or built_for(build) or load_study(DEFAULT_STUDY)
     if chosen.cohort is not None:
         return _cohort_evaluation(database, out, options, chosen, build, started)
+    if chosen.rollout is not None:
+        return _rollout_evaluation(database, out, options, chosen, build, started)
     trial = trial_of(chosen)
     study = trial.study
     marts = load_marts(database)
@@ -234,6 +236,24 @@ def _cohort_evaluation(
     raw_dir = options.raw_dir or (Path(build.raw_dir) if build else None)
     out.mkdir(parents=True, exist_ok=True)
     tables, files = run_cohort_evaluation(database, out, study, options.threshold, raw_dir)
+    return Outcome(files=files, tables=tables, seconds=time.monotonic() - started, study=study.name)
+
+
+def _rollout_evaluation(
+    database: Path,
+    out: Path,
+    options: Options,
+    study: Study,
+    build: BuildRecord | None,
+    started: float,
+) -> Outcome:
+    """A regional roll-out: staggered difference in differences on the region x month
+    panel (analysis.rollout_evaluation)."""
+    from rtwpanel.analysis.rollout_evaluation import run_rollout_evaluation
+
+    raw_dir = options.raw_dir or (Path(build.raw_dir) if build else None)
+    out.mkdir(parents=True, exist_ok=True)
+    tables, files = run_rollout_evaluation(database, out, study, options.threshold, raw_dir)
     return Outcome(files=files, tables=tables, seconds=time.monotonic() - started, study=study.name)
 
 

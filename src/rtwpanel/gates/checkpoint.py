@@ -99,9 +99,13 @@ def for_study(specs: list[dict[str, Any]], study: Study | None) -> list[dict[str
     The suites' ranges describe the IPS population; a study of another
     population declares its own (`plausible_shares` in its file), which replace
     the range checks of status_by_arm on those statuses (the 0-1 bounds stay).
-    A study that randomised nobody (design cohort) has no arms, randomisation
+    A study that randomised nobody (designs cohort and rollout) has no arms, randomisation
     dates or months since randomisation: the suites and checks of those go.
+    The region x month suite is a roll-out's (design rollout) only.
     """
+    if study is None or study.rollout is None:
+        # the region x month panel exists only for a roll-out
+        specs = [spec for spec in specs if spec["name"] not in ROLLOUT_SUITES]
     if study is not None and not study.is_trial:
         return _without_randomisation(specs)
     if study is None or not study.plausible_shares:
@@ -125,6 +129,7 @@ def for_study(specs: list[dict[str, Any]], study: Study | None) -> list[dict[str
 
 
 RANDOMISATION_SUITES = ("status_by_arm", "rel_month_distribution")
+ROLLOUT_SUITES = ("region_month",)
 RANDOMISATION_COLUMNS = ("randomised_date", "age_at_randomisation", "arm", "is_treated")
 
 

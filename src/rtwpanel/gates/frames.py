@@ -67,10 +67,17 @@ def participants(connection: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     return connection.execute("select * from marts.dim_participant order by person_id").df()
 
 
+def region_month(connection: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """marts.mart_region_month as it is (regions x months; empty but for a roll-out)."""
+    require_relation(connection, "marts", "mart_region_month")
+    return connection.execute("select * from marts.mart_region_month order by region, month").df()
+
+
 FRAMES: dict[str, Callable[[duckdb.DuckDBPyConnection], pd.DataFrame]] = {
     "status_by_arm": status_by_arm,
     "panel_flag_values": panel_flag_values,
     "rel_month_distribution": rel_month_distribution,
     "monthly_status_changes": monthly_status_changes,
     "participants": participants,
+    "region_month": region_month,
 }

@@ -1,0 +1,127 @@
+"""`make bench-rollout`: the regional roll-out study (studies/ipsnor.yml) at population scale.
+
+For each N persons, each phase in its own measured child process (bench.measure:
+wall time and the peak memory of the process tree):
+  (a) generate the delivery with its planted effect (rtwpanel generate --study ipsnor),
+  (b) build and publish the warehouse, every dbt test and gate included (rtwpanel build),
+  (c) the roll-out analysis: TWFE and Callaway-Sant'Anna on marts.mart_region_month,
+      wild bootstrap over regions (rtwpanel analyse).
+Then reads the tables the analysis wrote and prints the planted overall ATT (as the
+delivery realises it, truth/rollout.json) beside the Callaway-Sant'Anna estimate and
+its interval, and the TWFE coefficient beside both, on the primary outcome. Exits 1
+when a phase fails, the planted ATT is outside the 95 % interval, or the estimate is
+further than the tolerance from it.
+
+    python benchmarks/bench_rollout.py                      # 1,000,000 persons
+    python benchmarks/bench_rollout.py --persons 200000 --tolerance 0.01
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import sys
+from pathlib import Path
+
+from bench import GB, measure
+
+PROJECT_DIR = Path(__file__).resolve().parents[1]
+STUDY = "ipsnor"
+
+
+def rows_of(path: Path) -> dict[str, dict[str, str]]:
+    with open(path, newline="") as handle:
+        return {row["row"]: row for row in csv.DictReader(handle)}
+
+
+def recovery(report: Path, tolerance: float) -> dict[str, object]:
+    """Print the planted effect beside the estimates of a roll-out report."""
+    recovered = rows_of(report / "table_r_recovery.csv")
+    overall = recovered["overall ATT"]
+    planted, estimate = float(overall["planted"]), float(overall["estimated"])
+    low, high = float(overall["95 % low"]), float(overall["95 % high"])
+    primary = next(iter(rows_of(report / "table_r2.csv").values()))
+    twfe = float(primary["TWFE"])
+    thetas = {k: v for k, v in recovered.items() if k.startswith("theta(")}
+    covered = sum(v["in 95 % CI"] in ("1", "1.0") for v in thetas.values())
+    print(f"\n  {'':<28} {'estimate':>9} {'- planted':>10}")
+    print(f"  {'planted overall ATT':<28} {planted:9.4f}")
+    print(
+        f"  {'Callaway-Sant Anna ATT':<28} {estimate:9.4f} {estimate - planted:10.4f}"
+        f"   95 % [{low:.4f}, {high:.4f}]"
+    )
+    print(f"  {'two-way fixed effects':<28} {twfe:9.4f} {twfe - planted:10.4f}")
+    print(f"  theta(e): {covered} of {len(thetas)} planted values inside their 95 % interval")
+    ok = low <= planted <= high and abs(estimate - planted) <= tolerance
+    return {
+        "planted_att": planted,
+        "cs_att": estimate,
+        "cs_ci": [low, high],
+        "twfe": twfe,
+        "twfe_minus_planted": round(twfe - planted, 5),
+        "theta_covered": covered,
+        "theta_planted": len(thetas),
+        "tolerance": tolerance,
+        "ok": ok,
+    }
+
+
+def run(persons: int, workdir: Path, tolerance: float) -> int:
+    workdir = (workdir / f"rollout-n{persons}").resolve()
+    workdir.mkdir(parents=True, exist_ok=True)
+    raw_dir, database, report = workdir / "delivery", workdir / "rtw.duckdb", workdir / "report"
+    rtwpanel = str(Path(sys.executable).parent / "rtwpanel")
+    env = {
+        "DBT_TARGET_PATH": str(workdir / "target"),
+        "DBT_LOG_PATH": str(workdir / "target" / "logs"),
+        "RTW_DUCKDB_TEMP_DIR": str(workdir / "spill"),
+    }
+    print(f"\n== roll-out study {STUDY}, {persons:,} persons ({workdir})", flush=True)
+    generate = [rtwpanel, "generate", "--study", STUDY, "--persons", str(persons)]
+    generate += ["--out", str(raw_dir)]
+    build = [rtwpanel, "build", "--study", STUDY, "--raw-dir", str(raw_dir), "--db", str(database)]
+    analyse = [rtwpanel, "analyse", "--db", str(database), "--out", str(report)]
+    analyse += ["--raw-dir", str(raw_dir)]
+    phases = {}
+    for name, command in (("generate", generate), ("build", build), ("analyse", analyse)):
+        phases[name] = measure(name, command, workdir, env)
+        if not phases[name].ok:
+            print(f"bench-rollout: {name} failed; see {phases[name].log}")
+            return 1
+
+    checked = recovery(report, tolerance)
+    summary = {
+        "persons": persons,
+        "phases": {
+            name: {"seconds": round(p.seconds, 1), "peak_gb": round(p.peak_bytes / GB, 2)}
+            for name, p in phases.items()
+        },
+        **checked,
+    }
+    (workdir / "result.json").write_text(json.dumps(summary, indent=2) + "\n")
+    print(f"  {json.dumps(summary['phases'])}")
+    return 0 if checked["ok"] else 1
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--persons", type=int, nargs="+", default=[1_000_000])
+    parser.add_argument("--workdir", type=Path, default=PROJECT_DIR / "build" / "bench")
+    parser.add_argument(
+        "--tolerance", type=float, default=0.01, help="largest |CS ATT - planted| (a share)"
+    )
+    parser.add_argument(
+        "--report-only", type=Path, metavar="DIR", help="only check the recovery of a report"
+    )
+    args = parser.parse_args(argv)
+    if args.report_only:
+        return 0 if recovery(args.report_only, args.tolerance)["ok"] else 1
+    status = 0
+    for persons in args.persons:
+        status |= run(persons, args.workdir, args.tolerance)
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())
