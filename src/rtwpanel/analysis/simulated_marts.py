@@ -229,6 +229,9 @@ def simulate_panel(spec: TrialSpec, dim: pd.DataFrame, rng: np.random.Generator)
     frame["max_stillingsprosent"] = np.where(frame["employed"] == 1, 100.0, np.nan)
     frame["n_jobs_stipulated"] = 0.0
     frame["sick_listed_source"] = np.where(frame["sick_listed"] == 1, "register", None)
+    # a trial's delivery has no residence (bosted.csv): no region, no roll-out
+    frame["region"] = None
+    frame["treated_since"] = np.nan
     return frame[list(FCT_COLUMNS)]
 
 
