@@ -34,6 +34,7 @@ import sys
 import threading
 import time
 from collections import defaultdict
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -151,6 +152,55 @@ def measure(
         f" (load {phase.load_before:.1f} -> {phase.load_after:.1f})"
     )
     return phase
+
+
+def run_study(
+    label: str,
+    target: str,
+    study: str,
+    persons: int,
+    workdir: Path,
+    check: Callable[[Path], dict[str, object]],
+    generate_options: list[str] | None = None,
+) -> int:
+    """A study at population scale through the commands a user types, each phase
+    measured (`target`: the make target, in messages): generate its delivery, build
+    and publish the warehouse (every test and gate), analyse it with the delivery's
+    truth; then `check(report folder)` compares the report with the planted truth.
+    Writes result.json in `workdir`; 0 when every phase ran and the check says ok."""
+    workdir.mkdir(parents=True, exist_ok=True)
+    raw_dir, database, report = workdir / "delivery", workdir / "rtw.duckdb", workdir / "report"
+    rtwpanel = str(Path(sys.executable).parent / "rtwpanel")
+    env = {
+        "DBT_TARGET_PATH": str(workdir / "target"),
+        "DBT_LOG_PATH": str(workdir / "target" / "logs"),
+        "RTW_DUCKDB_TEMP_DIR": str(workdir / "spill"),
+    }
+    print(f"\n== {label} {study}, {persons:,} persons ({workdir})", flush=True)
+    generate = [rtwpanel, "generate", "--study", study, "--persons", str(persons)]
+    generate += ["--out", str(raw_dir), *(generate_options or [])]
+    build = [rtwpanel, "build", "--study", study, "--raw-dir", str(raw_dir), "--db", str(database)]
+    analyse = [rtwpanel, "analyse", "--db", str(database), "--out", str(report)]
+    analyse += ["--raw-dir", str(raw_dir)]
+    phases = {}
+    for name, command in (("generate", generate), ("build", build), ("analyse", analyse)):
+        phases[name] = measure(name, command, workdir, env)
+        if not phases[name].ok:
+            print(f"{target}: {name} failed; see {phases[name].log}")
+            return 1
+
+    checked = check(report)
+    summary = {
+        "persons": persons,
+        "phases": {
+            name: {"seconds": round(p.seconds, 1), "peak_gb": round(p.peak_bytes / GB, 2)}
+            for name, p in phases.items()
+        },
+        **checked,
+    }
+    (workdir / "result.json").write_text(json.dumps(summary, indent=2) + "\n")
+    print(f"  {json.dumps(summary['phases'])}")
+    return 0 if checked["ok"] else 1
 
 
 # --- the floor -------------------------------------------------------------------------

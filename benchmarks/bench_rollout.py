@@ -20,11 +20,10 @@ from __future__ import annotations
 
 import argparse
 import csv
-import json
 import sys
 from pathlib import Path
 
-from bench import GB, measure
+from bench import run_study
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 STUDY = "ipsnor"
@@ -68,40 +67,14 @@ def recovery(report: Path, tolerance: float) -> dict[str, object]:
 
 
 def run(persons: int, workdir: Path, tolerance: float) -> int:
-    workdir = (workdir / f"rollout-n{persons}").resolve()
-    workdir.mkdir(parents=True, exist_ok=True)
-    raw_dir, database, report = workdir / "delivery", workdir / "rtw.duckdb", workdir / "report"
-    rtwpanel = str(Path(sys.executable).parent / "rtwpanel")
-    env = {
-        "DBT_TARGET_PATH": str(workdir / "target"),
-        "DBT_LOG_PATH": str(workdir / "target" / "logs"),
-        "RTW_DUCKDB_TEMP_DIR": str(workdir / "spill"),
-    }
-    print(f"\n== roll-out study {STUDY}, {persons:,} persons ({workdir})", flush=True)
-    generate = [rtwpanel, "generate", "--study", STUDY, "--persons", str(persons)]
-    generate += ["--out", str(raw_dir)]
-    build = [rtwpanel, "build", "--study", STUDY, "--raw-dir", str(raw_dir), "--db", str(database)]
-    analyse = [rtwpanel, "analyse", "--db", str(database), "--out", str(report)]
-    analyse += ["--raw-dir", str(raw_dir)]
-    phases = {}
-    for name, command in (("generate", generate), ("build", build), ("analyse", analyse)):
-        phases[name] = measure(name, command, workdir, env)
-        if not phases[name].ok:
-            print(f"bench-rollout: {name} failed; see {phases[name].log}")
-            return 1
-
-    checked = recovery(report, tolerance)
-    summary = {
-        "persons": persons,
-        "phases": {
-            name: {"seconds": round(p.seconds, 1), "peak_gb": round(p.peak_bytes / GB, 2)}
-            for name, p in phases.items()
-        },
-        **checked,
-    }
-    (workdir / "result.json").write_text(json.dumps(summary, indent=2) + "\n")
-    print(f"  {json.dumps(summary['phases'])}")
-    return 0 if checked["ok"] else 1
+    return run_study(
+        "roll-out study",
+        "bench-rollout",
+        STUDY,
+        persons,
+        (workdir / f"rollout-n{persons}").resolve(),
+        lambda report: recovery(report, tolerance),
+    )
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -282,6 +282,13 @@ class _Reader:
             self.fail(key, "must be a date YYYY-MM-DD")
         raise AssertionError  # unreachable
 
+    def window(self, key: str) -> tuple[dt.date, dt.date]:
+        """`key: {from, to}` as two dates, `to` not before `from`."""
+        first, last = self.date(f"{key}.from"), self.date(f"{key}.to")
+        if last < first:
+            self.fail(f"{key}.to", f"is before {key.rsplit('.', 1)[-1]}.from")
+        return first, last
+
     def integer(self, key: str, minimum: int = 0) -> int:
         value = self.get(key)
         if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
@@ -352,27 +359,19 @@ class _Reader:
             self.fail("primary_outcome", "must be one of the outcomes' columns")
         return study
 
-    def cohort_study(self, sha256: str) -> Study:
-        for key in ("arms", "cluster", "allocation", "outcomes", "subgroups", "cost_benefit"):
-            if self.get(key, required=False) is not None:
-                self.fail(key, "belongs to a trial (design rct), not to design cohort")
-        first, last = self.date("inclusion.from"), self.date("inclusion.to")
-        if last < first:
-            self.fail("inclusion.to", "is before inclusion.from")
+    def untreated_study(self, sha256: str, design: str, **fields: Any) -> Study:
+        """A study that randomised nobody (designs cohort and rollout): no arms,
+        allocation or subgroups; `fields` are its design's own."""
         return Study(
             name=self.text("name", pattern=NAME),
             title=self.text("title"),
-            design="cohort",
+            design=design,
             description=" ".join(self.text("description", required=False).split()),
             treated=None,
             control=None,
-            cluster_meaning="person",
-            cluster_codes=(),
             cluster_is_stratum=False,
             allocation=(),
-            inclusion=(first, last),
-            primary_outcome=self.text("cohort.event"),
-            outcomes=(),
+            inclusion=self.window("inclusion"),
             horizons=(),
             subgroups=(),
             early_before=None,
@@ -381,6 +380,21 @@ class _Reader:
             plausible_shares={},
             path=self.path,
             sha256=sha256,
+            **fields,
+        )
+
+    def cohort_study(self, sha256: str) -> Study:
+        for key in ("arms", "cluster", "allocation", "outcomes", "subgroups", "cost_benefit"):
+            if self.get(key, required=False) is not None:
+                self.fail(key, "belongs to a trial (design rct), not to design cohort")
+        self.window("inclusion")
+        return self.untreated_study(
+            sha256,
+            "cohort",
+            cluster_meaning="person",
+            cluster_codes=(),
+            primary_outcome=self.text("cohort.event"),
+            outcomes=(),
             cohort=self.cohort_design(),
         )
 
@@ -388,36 +402,19 @@ class _Reader:
         for key in ("arms", "cluster", "allocation", "subgroups", "cost_benefit", "cohort"):
             if self.get(key, required=False) is not None:
                 self.fail(key, "does not belong to design rollout")
-        first, last = self.date("inclusion.from"), self.date("inclusion.to")
-        if last < first:
-            self.fail("inclusion.to", "is before inclusion.from")
+        period = self.window("inclusion")
         outcomes = self.outcomes()
         primary = self.text("primary_outcome")
         if primary not in {o.column for o in outcomes}:
             self.fail("primary_outcome", "must be one of the outcomes' columns")
-        design = self.rollout_design(outcomes, primary, (first, last))
-        return Study(
-            name=self.text("name", pattern=NAME),
-            title=self.text("title"),
-            design="rollout",
-            description=" ".join(self.text("description", required=False).split()),
-            treated=None,
-            control=None,
+        design = self.rollout_design(outcomes, primary, period)
+        return self.untreated_study(
+            sha256,
+            "rollout",
             cluster_meaning="region",
             cluster_codes=tuple(r.code for r in design.regions),
-            cluster_is_stratum=False,
-            allocation=(),
-            inclusion=(first, last),
             primary_outcome=primary,
             outcomes=outcomes,
-            horizons=(),
-            subgroups=(),
-            early_before=None,
-            cost_benefit=None,
-            published=self.published(),
-            plausible_shares={},
-            path=self.path,
-            sha256=sha256,
             rollout=design,
         )
 
@@ -485,9 +482,7 @@ class _Reader:
         ages = tuple(self.integer(f"{key}.ages.{i}") for i in range(len(self.items(f"{key}.ages"))))
         if len(ages) != 2 or ages[0] > ages[1]:
             self.fail(f"{key}.ages", "must be [youngest, oldest] with youngest <= oldest")
-        first, last = self.date(f"{key}.baseline.from"), self.date(f"{key}.baseline.to")
-        if last < first:
-            self.fail(f"{key}.baseline.to", "is before baseline.from")
+        first, last = self.window(f"{key}.baseline")
         starts = [r.start for r in regions if r.start is not None]
         if last >= min(starts):
             self.fail(f"{key}.baseline.to", "must be before the first region's start")
@@ -592,9 +587,7 @@ class _Reader:
         return tuple(phases)
 
     def inclusion(self) -> tuple[dt.date, dt.date]:
-        first, last = self.date("inclusion.from"), self.date("inclusion.to")
-        if last < first:
-            self.fail("inclusion.to", "is before inclusion.from")
+        first, last = self.window("inclusion")
         if self.date("allocation.0.from") > first:
             self.fail("allocation.0.from", "must be on or before inclusion.from")
         return first, last

@@ -60,10 +60,8 @@ def run_evaluation(database: Path, out: Path, options: Options) -> Outcome:
     started = time.monotonic()
     build = find_build_info(database)
     chosen = options.study or built_for(build) or load_study(DEFAULT_STUDY)
-    if chosen.cohort is not None:
-        return _cohort_evaluation(database, out, options, chosen, build, started)
-    if chosen.rollout is not None:
-        return _rollout_evaluation(database, out, options, chosen, build, started)
+    if chosen.cohort is not None or chosen.rollout is not None:
+        return _design_evaluation(database, out, options, chosen, build, started)
     trial = trial_of(chosen)
     study = trial.study
     marts = load_marts(database)
@@ -222,7 +220,7 @@ def run_evaluation(database: Path, out: Path, options: Options) -> Outcome:
     )
 
 
-def _cohort_evaluation(
+def _design_evaluation(
     database: Path,
     out: Path,
     options: Options,
@@ -230,30 +228,16 @@ def _cohort_evaluation(
     build: BuildRecord | None,
     started: float,
 ) -> Outcome:
-    """A cohort study: time to return to work (analysis.cohort_evaluation)."""
-    from rtwpanel.analysis.cohort_evaluation import run_cohort_evaluation
-
+    """A study that randomised nobody: its design's evaluation, which writes its own
+    tables and report (analysis.cohort_evaluation: time to return to work;
+    analysis.rollout_evaluation: staggered difference in differences by region)."""
+    if study.cohort is not None:
+        from rtwpanel.analysis.cohort_evaluation import run_cohort_evaluation as evaluate
+    else:
+        from rtwpanel.analysis.rollout_evaluation import run_rollout_evaluation as evaluate
     raw_dir = options.raw_dir or (Path(build.raw_dir) if build else None)
     out.mkdir(parents=True, exist_ok=True)
-    tables, files = run_cohort_evaluation(database, out, study, options.threshold, raw_dir)
-    return Outcome(files=files, tables=tables, seconds=time.monotonic() - started, study=study.name)
-
-
-def _rollout_evaluation(
-    database: Path,
-    out: Path,
-    options: Options,
-    study: Study,
-    build: BuildRecord | None,
-    started: float,
-) -> Outcome:
-    """A regional roll-out: staggered difference in differences on the region x month
-    panel (analysis.rollout_evaluation)."""
-    from rtwpanel.analysis.rollout_evaluation import run_rollout_evaluation
-
-    raw_dir = options.raw_dir or (Path(build.raw_dir) if build else None)
-    out.mkdir(parents=True, exist_ok=True)
-    tables, files = run_rollout_evaluation(database, out, study, options.threshold, raw_dir)
+    tables, files = evaluate(database, out, study, options.threshold, raw_dir)
     return Outcome(files=files, tables=tables, seconds=time.monotonic() - started, study=study.name)
 
 
