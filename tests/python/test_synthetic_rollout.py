@@ -69,6 +69,16 @@ def read_rows(path: Path, keep_bad: bool = False) -> pd.DataFrame:
     return pd.DataFrame([r for r in body if len(r) == len(header)], columns=header, dtype=str)
 
 
+def sound_rows(path: Path, source: str) -> pd.DataFrame:
+    """A raw file's sound rows: every line but the planted defects of truth/defects.csv."""
+    defects = pd.read_csv(path / "truth" / "defects.csv", sep=";", dtype=str)
+    planted = set(defects.loc[defects["source"] == source, "line"].astype(int))
+    with open(path / f"{source}.csv", newline="", encoding="utf-8") as handle:
+        rows = list(csv.reader(handle, delimiter=";"))
+    body = [row for line, row in enumerate(rows[1:], start=2) if line not in planted]
+    return pd.DataFrame(body, columns=rows[0], dtype=str)
+
+
 def day(values: pd.Series) -> pd.Series:
     """YYYYMMDD, strictly; anything else (and empty) is NaT."""
     return pd.to_datetime(values, format="%Y%m%d", errors="coerce")
@@ -90,7 +100,7 @@ def panel_persons(path: Path) -> pd.DataFrame:
 def region_by_month(path: Path) -> pd.DataFrame:
     """Region of each person and month: the spell covering the month's last day, the
     later fom_date where two do; one row per person-month with a region."""
-    spells = read_rows(path / "bosted.csv")
+    spells = sound_rows(path, "bosted")
     spells["fom"], spells["tom"] = day(spells["fom_date"]), day(spells["tom_date"])
     ends = pd.DataFrame({"t": range(len(MONTH_ENDS)), "month_end": MONTH_ENDS})
     cells = spells.merge(ends, how="cross")
@@ -123,8 +133,20 @@ def test_the_delivery_has_residence_and_its_coverage(delivery) -> None:
     assert 0 < (people["death"] <= WINDOW_END).sum() < 0.03 * PERSONS
 
 
+def test_residence_has_the_planted_defects_of_every_file(delivery) -> None:
+    defects = pd.read_csv(delivery / "truth" / "defects.csv", sep=";", dtype=str)
+    kinds = defects.loc[defects["source"] == "bosted", "kind"].value_counts()
+    planted = {"duplicate_row", "wrong_field_count", "bad_date", "end_before_start"}
+    assert set(kinds.index) == planted | {"unknown_person", "unknown_code"}
+    raw = read_rows(delivery / "bosted.csv")
+    assert not set(raw["region"]) <= set(region_names())  # a region outside ref_regions
+    # every line is a sound spell or a listed defect (those of the wrong width not in raw)
+    sound = sound_rows(delivery, "bosted")
+    assert len(raw) + kinds["wrong_field_count"] == len(sound) + kinds.sum()
+
+
 def test_every_panel_person_has_one_region_on_every_month_end(delivery) -> None:
-    spells = read_rows(delivery / "bosted.csv")
+    spells = sound_rows(delivery, "bosted")
     assert set(spells["region"]) <= set(region_names()) == {r.code for r in STUDY.rollout.regions}
     assert (spells["region"].str.len() == 2).all()
     spells["fom"], spells["tom"] = day(spells["fom_date"]), day(spells["tom_date"])

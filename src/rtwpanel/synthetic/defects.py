@@ -25,6 +25,7 @@ BAD_CODES = {
     "tiltakskode": ("JOBBKLUBB", "MENTOR", "XYZ"),
     "kontakttype": ("somatikk", "tsb_poli", "rus_dogn"),
     "arbeidsforhold_type": ("pensjon", "ukjent", "oppdrag"),
+    "region": ("13", "99", "00"),  # no county of ref_regions (13, Bergen, joined Hordaland in 1972)
 }
 
 

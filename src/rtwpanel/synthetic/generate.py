@@ -411,10 +411,6 @@ def build_chunk(job: ChunkJob) -> ChunkOutput:
         blocks[table.source] = make_block(table, inline, tail)
         if job.raw_gzip_level is not None:
             compress_block(blocks[table.source], job.raw_gzip_level)
-    if rollout is not None:  # residence: written as it is, with no planted defects
-        blocks["bosted"] = make_block(rollout.bosted, None, None)
-        if job.raw_gzip_level is not None:
-            compress_block(blocks["bosted"], job.raw_gzip_level)
     extra: tuple[str, ...] = () if calibration is None else truth.PARTICIPATION_COLUMNS
     if rollout is not None:
         extra = ("employed_cf",)
@@ -482,8 +478,8 @@ def generate_delivery(
     day of the study's inclusion as YYYYMMDD (``params.SEED_NOTE``).
 
     A roll-out study (design rollout) is a population in its regions
-    (``rollout_population``): the delivery gains ``bosted.csv`` (residence, written
-    without planted defects) and its coverage row, the truth an ``employed_cf``
+    (``rollout_population``): the delivery gains ``bosted.csv`` (residence, with
+    the planted defects of every file) and its coverage row, the truth an ``employed_cf``
     column, ``rollout.json`` (the effect as realised, weighted as the estimator
     weights), ``region_month.csv`` and ``target.csv``; its default seed is the
     first region's start as YYYYMMDD.

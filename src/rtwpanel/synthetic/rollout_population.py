@@ -397,6 +397,7 @@ def bosted(res: Residence, cohort: Cohort, model: RolloutModel, width: int) -> T
         },
         person=person,
         date_column="fom_date",
+        code_column="region",
         span=("fom_date", "tom_date"),
         span_start=res.fom,
     )
@@ -432,8 +433,7 @@ def _planted_spells(
 
 @dataclass
 class Chunk:
-    tables: list[Table]  # the register files, defects to be injected
-    bosted: Table  # residence, written as it is
+    tables: list[Table]  # the register files and residence, defects to be injected
     person: np.ndarray  # persons with register data (the panel's)
     statuses: dict[str, np.ndarray]
     counts: np.ndarray  # 3 x regions x months: target persons observed, employed, employed_cf
@@ -588,8 +588,7 @@ def chunk_tables(
     flags = zip(persons.npr[keep][target], persons.sick_leave[keep][target], strict=True)
     lines = "".join(f"{i};{int(a)};{int(b)}\n" for i, (a, b) in zip(ids, flags, strict=True))
     return Chunk(
-        tables=tables,
-        bosted=bosted(res, cohort, model, width),
+        tables=[*tables, bosted(res, cohort, model, width)],
         person=person,
         statuses=statuses,
         counts=counts.reshape(3, len(model.regions), T),
