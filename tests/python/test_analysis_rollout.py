@@ -396,8 +396,11 @@ def test_the_evaluation_writes_the_report_and_hides_small_cells(tmp_path: Path) 
     for words in ("already", "not-yet-treated", "Webb", "Pre-trend", "region they live in"):
         assert words in methods, words
     recovery = next(p for p in published if p.key == "table_r_recovery")
-    assert list(recovery.numbers.index) == ["overall ATT", "theta(0)", "theta(1)"]
+    assert list(recovery.numbers.index) == ["overall ATT", "TWFE", "theta(0)", "theta(1)"]
     r2 = next(p for p in published if p.key == "table_r2")
+    # the TWFE row sets Table R2's coefficient beside the same planted ATT
+    assert recovery.numbers.at["TWFE", "estimated"] == r2.numbers.at["in work", "TWFE"]
+    assert recovery.numbers.at["TWFE", "planted"] == recovery.numbers.at["overall ATT", "planted"]
     assert list(r2.numbers.index) == ["in work", "sick-listed"]
     assert float(r2.numbers.at["in work", "CS ATT"]) == pytest.approx(0.05, abs=0.02)
 

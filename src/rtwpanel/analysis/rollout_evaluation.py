@@ -136,6 +136,7 @@ def run_rollout_evaluation(
     }
     tables = rollout_tables.rollout_tables(frame, design, estimates)
     recovery_note = "delivery unknown (pass the delivery to compare with the planted effect)"
+    planted = None
     if raw_dir is not None:
         planted = rollout_tables.read_planted_rollout(Path(raw_dir))
         if planted is not None:
@@ -151,11 +152,11 @@ def run_rollout_evaluation(
 
     primary = estimates[design.primary_outcome]
     r3 = next(t for t in tables if t.key == "table_r3")
-    png, svg = rollout_tables.draw_event_study(r3, primary, threshold, out, design)
+    png, svg = rollout_tables.draw_event_study(r3, primary, threshold, out, design, planted)
     figures = [
         FigureOutput(
             rollout_tables.FIGURE_KEY,
-            rollout_tables.figure_caption(primary, design, threshold),
+            rollout_tables.figure_caption(primary, design, threshold, planted is not None),
             png,
             svg,
         )

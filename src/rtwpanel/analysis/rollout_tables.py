@@ -324,19 +324,41 @@ def _save(fig: object, stem: Path) -> list[Path]:
     return [png, svg]
 
 
-def figure_caption(est: RolloutEstimates, design: object, threshold: int) -> str:
+def figure_caption(
+    est: RolloutEstimates, design: object, threshold: int, planted: bool = False
+) -> str:
+    truth = "; the planted effect (truth/rollout.json) in grey" if planted else ""
     return (
         f"Event study: effect on the share {outcome_name(design, est.outcome)} by months "
         "since the region's start (Callaway-Sant'Anna), 95 % pointwise interval (shaded) "
-        "and uniform band (dashed); the TWFE estimate for comparison. No point resting on "
-        f"fewer than {threshold} persons is drawn."
+        f"and uniform band (dashed); the TWFE estimate for comparison{truth}. The "
+        "pre-trend test of the months before the start is printed in the figure. No point "
+        f"resting on fewer than {threshold} persons is drawn."
     )
 
 
+def pretrend_label(est: RolloutEstimates) -> str:
+    """The pre-trend test in a line: the small-sample F where defined, else chi2."""
+    test = est.pretrend
+    if not test.periods:
+        return "pre-trend test: no month before the start in the window"
+    if np.isfinite(test.p_f):
+        stat = f"F({test.f_df[0]}, {test.f_df[1]}) = {test.f_stat:.2f}, p = {test.p_f:.3f}"
+    else:
+        stat = f"chi2({test.df}) = {test.chi2:.2f}, p = {test.p:.3f}"
+    return f"pre-trend test, e = {test.periods[0]}..{test.periods[-1]}: {stat}"
+
+
 def draw_event_study(
-    r3: Table, est: RolloutEstimates, threshold: int, out: Path, design: object = None
+    r3: Table,
+    est: RolloutEstimates,
+    threshold: int,
+    out: Path,
+    design: object = None,
+    planted: PlantedRollout | None = None,
 ) -> list[Path]:
-    """Figure R1 from Table R3 after suppression (a hidden point is not drawn)."""
+    """Figure R1 from Table R3 after suppression (a hidden point is not drawn); the
+    planted theta(e) beside it when the delivery is synthetic."""
     _setup()
     import matplotlib.pyplot as plt
 
@@ -365,6 +387,16 @@ def draw_event_study(
         lw=1.0,
         label="Callaway-Sant'Anna theta(e)",
     )
+    if planted is not None and planted.outcome == est.outcome and planted.event_study:
+        shown = sorted(e for e in planted.event_study if e in set(x.tolist()))
+        ax.plot(
+            shown,
+            [planted.event_study[e] for e in shown],
+            color="grey",
+            lw=1.2,
+            drawstyle="steps-mid",
+            label="planted (generator's truth)",
+        )
     twfe = est.twfe
     if np.isfinite(twfe.estimate) and twfe.support >= threshold:
         ax.axhline(
@@ -372,6 +404,7 @@ def draw_event_study(
         )
     ax.axhline(0, color="black", lw=0.6)
     ax.axvline(-0.5, color="grey", lw=0.6, ls="--")
+    ax.text(0.01, 0.02, pretrend_label(est), transform=ax.transAxes, fontsize=7.5, va="bottom")
     ax.set_xlabel("months since the region's start of IPS")
     ax.set_ylabel(f"effect on the share {outcome_name(design, est.outcome)}")
     ax.legend(frameon=False, fontsize=8)
@@ -466,6 +499,16 @@ def recovery_table(estimates: Mapping[str, RolloutEstimates], planted: PlantedRo
 
     if planted.att is not None:
         put("overall ATT", planted.att, est.overall.row("overall"))
+        twfe = est.twfe
+        if twfe.estimable:
+            # the same planted ATT: what a two-way fixed-effects paper would report for it
+            twfe_row = {
+                "estimate": twfe.estimate,
+                "ci_low": twfe.wild_ci_low,
+                "ci_high": twfe.wild_ci_high,
+                "support": twfe.support,
+            }
+            put("TWFE", planted.att, pd.Series(twfe_row))
     event = est.event.table
     for e, truth in sorted(planted.event_study.items()):
         if e in event.index:
@@ -477,11 +520,13 @@ def recovery_table(estimates: Mapping[str, RolloutEstimates], planted: PlantedRo
     )
     return Table(
         key="table_r_recovery",
-        title="Recovery: Callaway-Sant'Anna estimates beside the planted effects",
+        title="Recovery: the estimates beside the planted effects",
         values=pd.DataFrame(rows, index=columns).T,
         support=pd.DataFrame(support, index=columns).T,
         decimals={**dict.fromkeys(columns, ESTIMATE_DECIMALS), "in 95 % CI": 0},
         note=f"Planted: the generator's effect on {planted.outcome} as realised "
         "(truth/rollout.json); estimated: Tables R2 and R3, wild-bootstrap 95 % "
-        f"intervals.{not_in}",
+        "intervals. TWFE: the two-way fixed-effects coefficient of Table R2 beside the "
+        "same planted ATT, with its wild-bootstrap interval; with effects that grow "
+        f"with time since the start it is biased.{not_in}",
     )
