@@ -1,9 +1,9 @@
 -- One row per graded piece of reconciled sick leave: every register spell with its
 -- grade and diagnosis, and (when certificates are used) every certificate of an
 -- episode that overlaps no register spell, with the certificate's grade and
--- diagnosis; spell_id is the spell of int_sick_leave_day_spells it belongs to. The pieces cover
--- exactly the days of int_sick_leave_day_spells: an episode's certificates chain
--- without a gap, and matched episodes add nothing.
+-- diagnosis. Here, and only here, is decided which sick leave counts: the register
+-- prevails, and matched episodes add nothing. spell_id is the spell a piece belongs
+-- to; int_sick_leave_day_spells spans each spell's pieces.
 
 with
 
