@@ -34,9 +34,10 @@
     counted on (year, month) only: 2013-11-20 -> 2014-01-01 is 2.
 -#}
 {% macro calendar_months_between(from_date, to_date) -%}
-    (
+    cast(
         (extract(year from {{ to_date }}) - extract(year from {{ from_date }})) * 12
         + extract(month from {{ to_date }}) - extract(month from {{ from_date }})
+        as integer
     )
 {%- endmacro %}
 

@@ -148,11 +148,12 @@ final as (
         -- no income row in a covered year is an income of 0
         case
             when income_window.first_year <= 2013 and income_window.last_year >= 2013
-                then coalesce(income_2013.income_2013_nok, 0)
+                then cast(coalesce(income_2013.income_2013_nok, 0) as bigint)
         end as income_2013_nok,
         case
             when income_window.first_year <= 2013 and income_window.last_year >= 2013
-                then coalesce(income_2013.income_2013_nok, 0) * 1.0 / basic_amount.g_yearly_average
+                -- double on every engine (Spark's division of decimals stays decimal)
+                then cast(coalesce(income_2013.income_2013_nok, 0) as double) / basic_amount.g_yearly_average
         end as income_2013_g,
         work_before.months_out_of_work,
         participants.randomised_date,

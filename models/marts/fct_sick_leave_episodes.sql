@@ -203,7 +203,8 @@ final as (
             when
                 {{ year_of('episodes.first_day') }} - 1
                 between windows.income_first_year and windows.income_last_year
-                then coalesce(income_year_before.income_nok, 0) * 1.0 / basic_amount.g_yearly_average
+                -- double on every engine (Spark's division of decimals stays decimal)
+                then cast(coalesce(income_year_before.income_nok, 0) as double) / basic_amount.g_yearly_average
         end as income_g_year_before,
         case
             when {{ add_months('episodes.first_day', -36) }} >= windows.sick_leave_first_day
