@@ -76,3 +76,24 @@ def test_episode_columns_are_the_documented_ones(compiled, model: str) -> None:
     episodes marts' documented columns, in their order."""
     documented = list(compiled[1][f"model.rtwpanel.{model}"]["columns"])
     assert list(marts_schema.EPISODE_COLUMNS) == documented
+
+
+def test_every_mart_is_an_enforced_contract_with_a_type_per_column(compiled) -> None:
+    """The marts' column lists and types are dbt contracts: a build whose SQL returns
+    another column or type fails before it writes (docs/contracts.md)."""
+    _, nodes = compiled
+    marts = {
+        key: node
+        for key, node in nodes.items()
+        if node["resource_type"] == "model" and node["fqn"][1] == "marts"
+    }
+    assert len(marts) >= 7
+    portable = {"string", "integer", "bigint", "double", "date", "boolean"}
+    for key, node in marts.items():
+        assert node["config"]["contract"]["enforced"] is True, key
+        types = {name: column.get("data_type") for name, column in node["columns"].items()}
+        assert types and set(types.values()) <= portable, (key, types)
+    person_month = marts["model.rtwpanel.fct_person_month"]["columns"]
+    assert tuple(person_month) == marts_schema.FCT_PERSON_MONTH_COLUMNS
+    assert {person_month[c]["data_type"] for c in marts_schema.BINARY_STATUSES} == {"integer"}
+    assert person_month["rel_month"]["data_type"] == "integer"
