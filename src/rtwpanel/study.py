@@ -132,6 +132,7 @@ class RolloutDesign:
     control_group: str  # never_treated or not_yet_treated
     event_window: tuple[int, int]
     bootstrap_draws: int
+    placebo_permutations: int = 999  # random assignments of the starts (0: no placebo tests)
 
     @property
     def first_start(self) -> dt.date | None:
@@ -475,6 +476,11 @@ class _Reader:
             control_group=control,
             event_window=(window[0], window[1]),
             bootstrap_draws=self.integer("rollout.bootstrap_draws", minimum=99),
+            placebo_permutations=(
+                999
+                if self.get("rollout.placebo_permutations", False) is None
+                else self.integer("rollout.placebo_permutations")
+            ),
         )
 
     def target_rule(self, regions: list[Region]) -> TargetRule:

@@ -148,7 +148,13 @@ def test_the_report_sets_the_estimates_beside_the_planted_effect(rollout_run) ->
     figure = (out / "figure_r1_event_study.svg").read_text(encoding="utf-8")
     # the figure states the pre-trend test of Table R3's note and draws the planted path
     f_test = re.search(r"F\((\d+), (\d+)\) = ([\d.]+), p = ([\d.]+)", html)
-    assert f_test is not None and f"pre-trend test, e = -12..-1: {f_test[0]}" in figure
+    assert f_test is not None and f"joint {f_test[0]}" in figure
+    placebo = re.search(r"average pre-period theta\(e\) (-?[\d.]+), p = ([\d.]+)", html)
+    assert placebo is not None
+    assert f"average theta {placebo[1]}, placebo p = {placebo[2]} (499 assignments)" in figure
+    # the primary outcome's placebo p in Table R2: (1 + k) / 500
+    primary = next(iter(table(out / "table_r2.csv").values()))
+    assert 0 < float(primary["CS placebo p"]) <= 1
     assert "planted (generator" in figure
     # 3,000 persons: some region-months rest on fewer than 5 target persons, and no
     # published number does

@@ -36,6 +36,21 @@ def test_the_rollout_file_reads_as_its_keys_say() -> None:
     assert (target.ages, target.npr_contact, target.sick_leave_chapter) == ((18, 66), True, "P")
     assert target.baseline[1] < design.first_start
     assert design.primary_outcome == "employed" == study.primary_outcome
+    assert (design.bootstrap_draws, design.placebo_permutations) == (999, 499)
+
+
+def test_placebo_permutations_default_to_999_and_zero_turns_them_off(tmp_path: Path) -> None:
+    def drop(document):
+        del document["rollout"]["placebo_permutations"]
+
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    assert load_study(written(tmp_path / "a", drop)).rollout.placebo_permutations == 999
+
+    def off(document):
+        document["rollout"]["placebo_permutations"] = 0
+
+    assert load_study(written(tmp_path / "b", off)).rollout.placebo_permutations == 0
 
 
 def region(i: int, **values):
@@ -69,6 +84,8 @@ def target(**values):
          r"key rollout\.control_group: must be one of never_treated, not_yet_treated"),
         (lambda d: d["rollout"].update(event_window=[0, 12]),
          r"key rollout\.event_window: must be \[first, last\]"),
+        (lambda d: d["rollout"].update(placebo_permutations=-1),
+         r"key rollout\.placebo_permutations: must be a whole number of at least 0"),
         (lambda d: d.update(primary_outcome="sick_listed"),
          r"key primary_outcome: must be one of the outcomes' columns"),
         (lambda d: d.update(arms={"treated": {"code": "IPS"}}),

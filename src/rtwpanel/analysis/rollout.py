@@ -52,7 +52,15 @@ V the bootstrap covariance of the pre-period theta(e), chi2 on rank(V) degrees o
 freedom. With few regions V rests on G region deviations, and the chi2 reference
 rejects far too often; the small-sample version F = W (G - q) / (q (G - 1)) on
 (q, G - q) degrees of freedom (Hotelling's T^2) is also given, and is undefined
-when there are at least as many pre-periods as regions.
+when there are at least as many pre-periods as regions. Both invert a covariance
+whose treated part rests on the few treated regions (a group of two gives one
+direction), and over-reject badly on a design like IPSNOR's.
+
+**Placebo tests** (`placebo_tests`): randomisation inference over the regions. The
+start months are dealt to the regions at random, everything is estimated again, and
+the studentised overall ATT and average pre-period theta(e) are compared with their
+placebo distributions; the statistics share the bootstrap's weakness with their
+placebo copies, so the test holds its size where the bootstrap's does not.
 """
 
 from __future__ import annotations
@@ -650,8 +658,9 @@ class PretrendTest:
             f"{self.n_regions} regions (narrow the window)"
         )
         return (
-            f"Pre-trend test (theta(e) = 0 for e = {self.periods[0]}..{self.periods[-1]}): "
-            f"chi2({self.df}) = {self.chi2:.2f}, p = {self.p:.3f}; {small}."
+            f"Joint pre-trend test (theta(e) = 0 for e = {self.periods[0]}..{self.periods[-1]}): "
+            f"chi2({self.df}) = {self.chi2:.2f}, p = {self.p:.3f}; {small}; with few treated "
+            "regions both reject too often (Methods)."
         )
 
 
@@ -679,6 +688,105 @@ def pretrend_test(event: Aggregate) -> PretrendTest:
     return PretrendTest(chi2, rank, p, float(f_stat), (q, max(G - q, 0)), p_f, periods, G)
 
 
+# --- placebo in space: randomisation inference over the regions ------------------------
+
+
+@dataclass(frozen=True)
+class PlaceboTest:
+    """One statistic against its placebo distribution: the regions' start months dealt
+    to the regions at random (the same multiset of starts), `permutations` times.
+
+    t: the estimate over its analytic multiplier SE (sqrt(sum_r psi_r^2)); p = (1 +
+    #{|t*| >= |t|}) / (1 + permutations). Studentised, so a region's size (the
+    noise of its shares) matters less than it would to the raw estimate."""
+
+    label: str
+    estimate: float
+    t: float
+    p: float
+    permutations: int
+
+
+@dataclass(frozen=True)
+class PlaceboTests:
+    att: PlaceboTest  # the overall ATT
+    pretrend: PlaceboTest  # the average pre-period theta(e), e in the window's e < 0
+
+    def text(self) -> str:
+        pre, att = self.pretrend, self.att
+        return (
+            f"Placebo tests ({att.permutations} random assignments of the start months to "
+            f"the regions): the average pre-period theta(e) {pre.estimate:.4f}, p = "
+            f"{pre.p:.3f}; the overall ATT {att.estimate:.4f}, p = {att.p:.3f}."
+        )
+
+
+def _studentised(theta: float, psi: np.ndarray) -> float:
+    se = float(np.sqrt(psi @ psi))
+    return theta / se if np.isfinite(theta) and se > 0 else float("nan")
+
+
+def _placebo_statistics(
+    p: Panel, control_group: str, window: tuple[int, int]
+) -> tuple[float, float, float, float]:
+    """(overall ATT, its t, average pre-period theta, its t) of one assignment."""
+    gt = group_time_att(p, p.outcome, control_group, draws=2, seed=SEED)  # no bootstrap needed
+    overall = overall_att(gt)
+    att = float(overall.table["estimate"].iloc[0])
+    t_att = _studentised(att, overall.psi[:, 0])
+    if window[0] >= 0:
+        return att, t_att, float("nan"), float("nan")
+    event = event_study(gt, (window[0], -1))  # the pre-periods alone: cheaper
+    e = event.table.index.to_numpy(int)
+    estimates = event.table["estimate"].to_numpy(float)
+    pre = np.flatnonzero((e < 0) & np.isfinite(estimates))
+    if len(pre) == 0:
+        return att, t_att, float("nan"), float("nan")
+    mean_pre = float(estimates[pre].mean())
+    return att, t_att, mean_pre, _studentised(mean_pre, event.psi[:, pre].mean(axis=1))
+
+
+def placebo_tests(
+    p: Panel,
+    control_group: str,
+    window: tuple[int, int],
+    permutations: int,
+    seed: int = SEED,
+) -> PlaceboTests | None:
+    """The overall ATT and the average pre-trend against their placebo distributions.
+
+    With few treated regions the bootstrap's covariance of many pre-period theta(e)
+    rests on too little, and joint Wald tests reject far too often; a placebo test
+    compares the statistic with the same statistic for random assignments of the
+    starts, which share that weakness, and holds its size."""
+    if permutations <= 0:
+        return None
+    att, t_att, pre, t_pre = _placebo_statistics(p, control_group, window)
+    rng = np.random.default_rng(seed)
+    placebo = np.array(
+        [
+            _placebo_statistics(
+                Panel(p.outcome, p.regions, p.months, p.y, p.n, start, p.start_date),
+                control_group,
+                window,
+            )
+            for start in (rng.permutation(p.start) for _ in range(permutations))
+        ]
+    )
+
+    def test(label: str, estimate: float, t: float, draws: np.ndarray) -> PlaceboTest:
+        ok = np.isfinite(draws)
+        if not np.isfinite(t) or not ok.any():
+            return PlaceboTest(label, estimate, t, float("nan"), permutations)
+        extreme = int(np.sum(np.abs(draws[ok]) >= abs(t) - 1e-12))
+        return PlaceboTest(label, estimate, t, (1 + extreme) / (1 + int(ok.sum())), permutations)
+
+    return PlaceboTests(
+        att=test("overall ATT", att, t_att, placebo[:, 1]),
+        pretrend=test("average pre-period theta(e)", pre, t_pre, placebo[:, 3]),
+    )
+
+
 # --- everything for one outcome -----------------------------------------------------------
 
 
@@ -691,6 +799,7 @@ class RolloutEstimates:
     event: Aggregate
     groups: Aggregate
     pretrend: PretrendTest
+    placebo: PlaceboTests | None = None  # with permutations > 0
 
 
 def estimate(
@@ -700,8 +809,10 @@ def estimate(
     window: tuple[int, int] = (-24, 24),
     draws: int = DRAWS,
     seed: int = SEED,
+    permutations: int = 0,
 ) -> RolloutEstimates:
-    """TWFE, ATT(g,t) and its aggregations and the pre-trend test for one outcome."""
+    """TWFE, ATT(g,t) and its aggregations and the pre-trend test for one outcome;
+    with `permutations`, the placebo tests of the ATT and the pre-trend."""
     p = panel(frame, outcome)
     gt = group_time_att(p, outcome, control_group, draws=draws, seed=seed)
     event = event_study(gt, window)
@@ -713,4 +824,5 @@ def estimate(
         event=event,
         groups=group_att(gt),
         pretrend=pretrend_test(event),
+        placebo=placebo_tests(p, control_group, window, permutations, seed),
     )

@@ -145,16 +145,26 @@ def table_r2(estimates: Mapping[str, RolloutEstimates], design: object) -> Table
             ),
             regions=float(t.n_regions),
         )
+        values[label]["CS placebo p"] = est.placebo.att.p if est.placebo is not None else np.nan
         support[label] = {
-            **dict.fromkeys(R2_CS, float(row["support"])),
+            **dict.fromkeys([*R2_CS, "CS placebo p"], float(row["support"])),
             **dict.fromkeys(R2_TWFE, float(t.support)),
             "regions": np.nan,
         }
         control = CONTROL_NAMES.get(est.group_time.control_group, est.group_time.control_group)
         draws = t.n_draws
-    columns = [*R2_CS, *R2_TWFE, "regions"]
+    columns = [*R2_CS, "CS placebo p", *R2_TWFE, "regions"]
     decimals = dict.fromkeys(columns, ESTIMATE_DECIMALS)
-    decimals.update({"CS p": 3, "TWFE p (CR1)": 3, "TWFE wild p": 3, "regions": 0})
+    decimals.update(
+        {"CS p": 3, "CS placebo p": 3, "TWFE p (CR1)": 3, "TWFE wild p": 3, "regions": 0}
+    )
+    placebo = next((e.placebo for e in estimates.values() if e.placebo is not None), None)
+    placebo_note = (
+        f" CS placebo p: the overall ATT's |t| against {placebo.att.permutations:,} random "
+        "assignments of the start months to the regions (the primary outcome; Methods)."
+        if placebo is not None
+        else ""
+    )
     return Table(
         key="table_r2",
         title="Table R2. Effect on the target population's shares: Callaway-Sant'Anna "
@@ -167,7 +177,8 @@ def table_r2(estimates: Mapping[str, RolloutEstimates], design: object) -> Table
         f"from the wild (multiplier) bootstrap over regions ({draws} Webb draws). TWFE: "
         "region and month fixed effects, weighted by persons, SE clustered by region "
         "(CR1, t with G-1 df); wild: restricted wild cluster bootstrap (Webb weights), the "
-        "interval by inverting its test. Shares as fractions (0.01 = one percentage point).",
+        "interval by inverting its test. Shares as fractions (0.01 = one percentage point)."
+        f"{placebo_note}",
     )
 
 
@@ -211,7 +222,9 @@ def table_r3(est: RolloutEstimates, design: object) -> Table:
         f"group's persons, e = {lo}..{hi}. e >= 0 against the month before the start; e < 0 "
         "the one-month change from e-1 to e (varying base period), so a pre-period theta "
         "is not cumulative. Uniform: a 95 % sup-t band over the window (critical value "
-        f"{est.event.uniform_crit:.2f}). {est.pretrend.text()}",
+        f"{est.event.uniform_crit:.2f}). "
+        + (f"{est.placebo.text()} " if est.placebo is not None else "")
+        + est.pretrend.text(),
     )
 
 
@@ -338,15 +351,23 @@ def figure_caption(
 
 
 def pretrend_label(est: RolloutEstimates) -> str:
-    """The pre-trend test in a line: the small-sample F where defined, else chi2."""
+    """The pre-trend tests in a line: the placebo test of the average pre-period
+    theta(e) where it was run, and the joint test (the small-sample F where defined)."""
     test = est.pretrend
     if not test.periods:
         return "pre-trend test: no month before the start in the window"
     if np.isfinite(test.p_f):
-        stat = f"F({test.f_df[0]}, {test.f_df[1]}) = {test.f_stat:.2f}, p = {test.p_f:.3f}"
+        joint = f"joint F({test.f_df[0]}, {test.f_df[1]}) = {test.f_stat:.2f}, p = {test.p_f:.3f}"
     else:
-        stat = f"chi2({test.df}) = {test.chi2:.2f}, p = {test.p:.3f}"
-    return f"pre-trend test, e = {test.periods[0]}..{test.periods[-1]}: {stat}"
+        joint = f"joint chi2({test.df}) = {test.chi2:.2f}, p = {test.p:.3f}"
+    window = f"e = {test.periods[0]}..{test.periods[-1]}"
+    if est.placebo is None:
+        return f"pre-trend test, {window}: {joint}"
+    pre = est.placebo.pretrend
+    return (
+        f"pre-trend, {window}: average theta {pre.estimate:.4f}, placebo p = {pre.p:.3f} "
+        f"({pre.permutations:,} assignments)\n{joint} (over-rejects with few treated regions)"
+    )
 
 
 def draw_event_study(
@@ -404,7 +425,15 @@ def draw_event_study(
         )
     ax.axhline(0, color="black", lw=0.6)
     ax.axvline(-0.5, color="grey", lw=0.6, ls="--")
-    ax.text(0.01, 0.02, pretrend_label(est), transform=ax.transAxes, fontsize=7.5, va="bottom")
+    ax.text(
+        0.01,
+        0.02,
+        pretrend_label(est),
+        transform=ax.transAxes,
+        fontsize=7,
+        va="bottom",
+        bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.8, "pad": 1.5},
+    )
     ax.set_xlabel("months since the region's start of IPS")
     ax.set_ylabel(f"effect on the share {outcome_name(design, est.outcome)}")
     ax.legend(frameon=False, fontsize=8)
