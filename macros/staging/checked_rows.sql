@@ -1,5 +1,5 @@
 {#-
-    The body of a stg_<file>__checked model: every data line of one raw file,
+    The body of a base_<file>__verdicts model: every data line of one raw file,
     split into its fields by the header, typed, and given one verdict:
       row_status  'loaded' (sound), 'duplicate' (an exact copy of an earlier
                   line; the first copy keeps its own verdict) or 'quarantined'

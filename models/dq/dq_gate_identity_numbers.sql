@@ -15,7 +15,7 @@
     added and not listed here fails this model when it runs (see below). -#}
 {%- set model_names = [] %}
 {%- for source in rtwpanel.raw_files() %}
-    {%- do model_names.extend(['stg_' ~ source ~ '__checked', 'stg_' ~ source]) %}
+    {%- do model_names.extend(['base_' ~ source ~ '__verdicts', 'stg_' ~ source]) %}
 {%- endfor %}
 {%- do model_names.extend([
     'stg_ytelser__line_checks', 'stg_ytelser__reversal_pairs',

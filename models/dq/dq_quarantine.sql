@@ -21,7 +21,7 @@ quarantined as (
         column_name,
         offending_value,
         raw_line
-    from {{ ref('stg_' ~ source ~ '__checked') }}
+    from {{ ref('base_' ~ source ~ '__verdicts') }}
     where row_status = 'quarantined'
 {% if not loop.last %}
     union all

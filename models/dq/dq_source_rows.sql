@@ -18,7 +18,7 @@ line_verdicts as (
         '{{ source }}' as source,
         count(*) as raw_rows,
         count(case when row_status = 'duplicate' then 1 end) as duplicate_rows
-    from {{ ref('stg_' ~ source ~ '__checked') }}
+    from {{ ref('base_' ~ source ~ '__verdicts') }}
 {% if not loop.last %}
     union all
 {% endif %}

@@ -4,7 +4,7 @@ with
 
 checked as (
 
-    select * from {{ ref('stg_aa_arbeidsforhold__checked') }}
+    select * from {{ ref('base_aa_arbeidsforhold__verdicts') }}
 
 ),
 

@@ -4,7 +4,7 @@ with
 
 checked as (
 
-    select * from {{ ref('stg_bosted__checked') }}
+    select * from {{ ref('base_bosted__verdicts') }}
 
 ),
 

@@ -4,7 +4,7 @@ with
 
 checked as (
 
-    select * from {{ ref('stg_coverage__checked') }}
+    select * from {{ ref('base_coverage__verdicts') }}
 
 ),
 

@@ -4,7 +4,7 @@ with
 
 checked as (
 
-    select * from {{ ref('stg_inntekt__checked') }}
+    select * from {{ ref('base_inntekt__verdicts') }}
 
 ),
 

@@ -4,7 +4,7 @@ with
 
 checked as (
 
-    select * from {{ ref('stg_npr__checked') }}
+    select * from {{ ref('base_npr__verdicts') }}
 
 ),
 

@@ -4,7 +4,7 @@ with
 
 checked as (
 
-    select * from {{ ref('stg_participants__checked') }}
+    select * from {{ ref('base_participants__verdicts') }}
 
 ),
 

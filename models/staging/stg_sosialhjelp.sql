@@ -4,7 +4,7 @@ with
 
 checked as (
 
-    select * from {{ ref('stg_sosialhjelp__checked') }}
+    select * from {{ ref('base_sosialhjelp__verdicts') }}
 
 ),
 

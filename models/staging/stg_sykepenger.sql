@@ -4,7 +4,7 @@ with
 
 checked as (
 
-    select * from {{ ref('stg_sykepenger__checked') }}
+    select * from {{ ref('base_sykepenger__verdicts') }}
 
 ),
 

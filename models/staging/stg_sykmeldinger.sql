@@ -4,7 +4,7 @@ with
 
 checked as (
 
-    select * from {{ ref('stg_sykmeldinger__checked') }}
+    select * from {{ ref('base_sykmeldinger__verdicts') }}
 
 ),
 

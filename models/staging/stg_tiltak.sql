@@ -4,7 +4,7 @@ with
 
 checked as (
 
-    select * from {{ ref('stg_tiltak__checked') }}
+    select * from {{ ref('base_tiltak__verdicts') }}
 
 ),
 

@@ -4,7 +4,7 @@ with
 
 checked as (
 
-    select * from {{ ref('stg_utdanning_forlop__checked') }}
+    select * from {{ ref('base_utdanning_forlop__verdicts') }}
 
 ),
 

@@ -4,7 +4,7 @@ with
 
 checked as (
 
-    select * from {{ ref('stg_ytelser__checked') }}
+    select * from {{ ref('base_ytelser__verdicts') }}
 
 ),
 

@@ -35,7 +35,7 @@ def test_a_full_disk_names_the_temp_dir_setting() -> None:
 
 def test_a_reader_error_never_shows_an_identity_number() -> None:
     text = message_for(
-        "Runtime Error in model stg_npr__checked",
+        "Runtime Error in model base_npr__verdicts",
         "  Invalid Input Error: CSV Error on Line: 6",
         "  Original Line: P0000001;01017012345;phv_poli;20140105;20140105",
         "  Original Line: P0000001;010170 12345;phv_poli;20140105;20140105",

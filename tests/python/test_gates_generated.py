@@ -130,7 +130,7 @@ def test_duplicates_are_counted_and_are_exactly_the_repeated_lines(defective: Pa
         expected = lines | exact_copies(delivery, source)
         found = query(
             defective,
-            f"select cast(source_line as varchar) as line from staging.stg_{source}__checked "
+            f"select cast(source_line as varchar) as line from staging.base_{source}__verdicts "
             "where row_status = 'duplicate'",
         )
         assert set(found.line) == expected, source

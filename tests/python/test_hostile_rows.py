@@ -143,7 +143,7 @@ def test_identity_gate_scans_staging_intermediate_and_the_quarantine(hostile) ->
             "select distinct relation_name from dq.dq_gate_identity_numbers"
         ).fetchall()
     }
-    assert {"staging.stg_participants__checked", "staging.stg_ytelser__line_checks"} <= scanned
+    assert {"staging.base_participants__verdicts", "staging.stg_ytelser__line_checks"} <= scanned
     assert {
         "intermediate.int_employment_relationships",
         "dq.dq_quarantine",

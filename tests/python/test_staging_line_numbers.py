@@ -46,7 +46,7 @@ def test_quarantined_lines_of_a_big_gzip_file_are_exact(
     with duckdb.connect(str(tmp_path / "rtw.duckdb"), read_only=True) as con:
         quarantined = con.execute(
             "select source_line, reason, column_name, raw_line"
-            " from staging.stg_sosialhjelp__checked where row_status = 'quarantined'"
+            " from staging.base_sosialhjelp__verdicts where row_status = 'quarantined'"
         ).fetchall()
         assert {row[0] for row in quarantined} == BAD_MONTH_LINES
         assert {row[1:3] for row in quarantined} == {("bad_month", "month")}
@@ -58,6 +58,6 @@ def test_quarantined_lines_of_a_big_gzip_file_are_exact(
         ).fetchone()
         assert mismatched == (0,)
         counts = con.execute(
-            "select count(*), max(source_line) from staging.stg_sosialhjelp__checked"
+            "select count(*), max(source_line) from staging.base_sosialhjelp__verdicts"
         ).fetchone()
         assert counts == (N_ROWS, N_ROWS + 1)
