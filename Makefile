@@ -10,7 +10,7 @@ STAMP := $(VENV)/.installed
 export DBT_PROFILES_DIR := $(CURDIR)
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: setup run test lint docs chromium bench bench-generate bench-cohort bench-rollout clean test-spark \
+.PHONY: setup run test lint docs chromium bench bench-generate bench-cohort bench-rollout monte-carlo-rollout clean test-spark \
 	spark-cluster-up spark-cluster-down test-spark-cluster
 
 setup: $(STAMP)
@@ -60,9 +60,14 @@ bench-cohort: $(STAMP)
 	$(BIN)/python benchmarks/bench_cohort.py $(BENCH_ARGS)
 
 # The regional roll-out study (studies/ipsnor.yml) on 1,000,000 persons: generate,
-# build, analyse, and the planted effect beside Callaway-Sant'Anna and TWFE.
+# build, analyse, and the planted effect beside Callaway-Sant'Anna and TWFE; then the
+# roll-out redrawn where TWFE is biased (benchmarks/studies/ipsnor-twfe-bias.yml).
 bench-rollout: $(STAMP)
 	$(BIN)/python benchmarks/bench_rollout.py $(BENCH_ARGS)
+
+# The size of the roll-out's tests on its own design, under the null (docs/analysis.md).
+monte-carlo-rollout: $(STAMP)
+	$(BIN)/python benchmarks/monte_carlo_rollout.py $(BENCH_ARGS)
 
 # Everything on local Spark: the macros on both engines, then every model built on
 # Spark and compared with DuckDB row for row (the build is outside make test: ~10 min).

@@ -8,12 +8,16 @@ wall time and the peak memory of the process tree):
       wild bootstrap over regions (rtwpanel analyse).
 Then reads the tables the analysis wrote and prints the planted overall ATT (as the
 delivery realises it, truth/rollout.json) beside the Callaway-Sant'Anna estimate and
-its interval, and the TWFE coefficient beside both, on the primary outcome. Exits 1
-when a phase fails, the planted ATT is outside the 95 % interval, or the estimate is
-further than the tolerance from it.
+its interval, and the TWFE coefficient beside both, on the primary outcome.
 
-    python benchmarks/bench_rollout.py                      # 1,000,000 persons
-    python benchmarks/bench_rollout.py --persons 200000 --tolerance 0.01
+Then the same for benchmarks/studies/ipsnor-twfe-bias.yml (--bias-persons, 0 skips it):
+the roll-out redrawn with starts over five years and an effect that grows without a
+cap, where two-way fixed effects is biased. Exits 1 when a phase fails, a planted
+ATT is outside Callaway-Sant'Anna's 95 % interval or further than the tolerance from
+its estimate, or (the redrawn roll-out) the planted ATT is inside TWFE's interval.
+
+    python benchmarks/bench_rollout.py                      # 1,000,000 and 200,000 persons
+    python benchmarks/bench_rollout.py --persons 200000 --bias-persons 0
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ from bench import run_study
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 STUDY = "ipsnor"
+BIAS_STUDY = PROJECT_DIR / "benchmarks" / "studies" / "ipsnor-twfe-bias.yml"
 
 
 def rows_of(path: Path) -> dict[str, dict[str, str]]:
@@ -34,8 +39,9 @@ def rows_of(path: Path) -> dict[str, dict[str, str]]:
         return {row["row"]: row for row in csv.DictReader(handle)}
 
 
-def recovery(report: Path, tolerance: float) -> dict[str, object]:
-    """Print the planted effect beside the estimates of a roll-out report."""
+def recovery(report: Path, tolerance: float, twfe_biased: bool = False) -> dict[str, object]:
+    """Print the planted effect beside the estimates of a roll-out report; with
+    `twfe_biased`, the planted ATT must also lie outside TWFE's interval."""
     recovered = rows_of(report / "table_r_recovery.csv")
     overall = recovered["overall ATT"]
     planted, estimate = float(overall["planted"]), float(overall["estimated"])
@@ -50,15 +56,28 @@ def recovery(report: Path, tolerance: float) -> dict[str, object]:
         f"  {'Callaway-Sant Anna ATT':<28} {estimate:9.4f} {estimate - planted:10.4f}"
         f"   95 % [{low:.4f}, {high:.4f}]"
     )
-    print(f"  {'two-way fixed effects':<28} {twfe:9.4f} {twfe - planted:10.4f}")
+    twfe_row = recovered.get("TWFE", {})
+    twfe_low, twfe_high = (
+        float(twfe_row.get("95 % low", "nan")),
+        float(twfe_row.get("95 % high", "nan")),
+    )
+    print(
+        f"  {'two-way fixed effects':<28} {twfe:9.4f} {twfe - planted:10.4f}"
+        f"   95 % [{twfe_low:.4f}, {twfe_high:.4f}] (wild)"
+    )
     print(f"  theta(e): {covered} of {len(thetas)} planted values inside their 95 % interval")
     ok = low <= planted <= high and abs(estimate - planted) <= tolerance
+    twfe_misses = not twfe_low <= planted <= twfe_high
+    if twfe_biased:
+        print(f"  TWFE's interval {'misses' if twfe_misses else 'holds'} the planted ATT")
+        ok = ok and twfe_misses
     return {
         "planted_att": planted,
         "cs_att": estimate,
         "cs_ci": [low, high],
         "twfe": twfe,
         "twfe_minus_planted": round(twfe - planted, 5),
+        "twfe_ci": [twfe_low, twfe_high],
         "theta_covered": covered,
         "theta_planted": len(thetas),
         "tolerance": tolerance,
@@ -77,9 +96,23 @@ def run(persons: int, workdir: Path, tolerance: float) -> int:
     )
 
 
+def run_bias(persons: int, workdir: Path, tolerance: float) -> int:
+    return run_study(
+        "roll-out redrawn for the bias of two-way fixed effects,",
+        "bench-rollout",
+        str(BIAS_STUDY),
+        persons,
+        (workdir / f"rollout-twfe-bias-n{persons}").resolve(),
+        lambda report: recovery(report, tolerance, twfe_biased=True),
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--persons", type=int, nargs="+", default=[1_000_000])
+    parser.add_argument(
+        "--bias-persons", type=int, default=200_000, help="the redrawn roll-out's size (0: skip)"
+    )
     parser.add_argument("--workdir", type=Path, default=PROJECT_DIR / "build" / "bench")
     parser.add_argument(
         "--tolerance", type=float, default=0.01, help="largest |CS ATT - planted| (a share)"
@@ -93,6 +126,8 @@ def main(argv: list[str] | None = None) -> int:
     status = 0
     for persons in args.persons:
         status |= run(persons, args.workdir, args.tolerance)
+    if args.bias_persons:
+        status |= run_bias(args.bias_persons, args.workdir, args.tolerance)
     return status
 
 
