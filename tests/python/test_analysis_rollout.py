@@ -225,7 +225,7 @@ IPSNOR_NOISE = 0.0075  # sqrt(0.25 / 4,500 target persons)
 
 def test_with_three_pairs_of_treated_regions_the_joint_test_rejects_but_the_placebo_does_not():
     """No pre-trend and no effect planted. The joint F inverts a covariance whose
-    treated part rests on three pairs of regions and rejects (83 % of such null
+    treated part rests on three pairs of regions and rejects (77 % of such null
     simulations at 5 %, benchmarks/monte_carlo_rollout.py); the placebo tests of the
     same data do not."""
     frame = simulate(seed=2, effect="none", noise=IPSNOR_NOISE, starts=IPSNOR_STARTS)
