@@ -4,12 +4,14 @@ For each N persons: generate a population delivery, then time, each in its own c
 process so that peak memory is the phase's own,
   (a) the full `dbt build` into a fresh DuckDB file,
   (b) the pandas reference implementation on the same delivery (written to Parquet),
-  (c) the floor: DuckDB writing a table of the panel's rows, columns and types from
+  (c) the read floor: every file of the delivery read once by DuckDB's parallel CSV
+      reader (an explicit schema of text columns, rejects set aside), every field touched,
+  (d) the floor: DuckDB writing a table of the panel's rows, columns and types from
       `range()` with no logic.
 Prints persons, source rows, panel rows, seconds and peak memory of each phase, and the
-ratios pandas/dbt and dbt/floor; the dbt models that took longest; and writes the figures
-as JSON beside the deliveries. With --spark-cluster, also
-  (d) `dbt build --target spark_thrift` on a Spark standalone cluster started on this
+ratios pandas/dbt, dbt/floor and dbt/(read + floor); the dbt models that took longest;
+and writes the figures as JSON beside the deliveries. With --spark-cluster, also
+  (e) `dbt build --target spark_thrift` on a Spark standalone cluster started on this
       machine for the phase (scripts/spark_cluster.py: two one-core workers and the
       Thrift server), with the peak memory of its JVMs and the ratio to (a).
 
@@ -234,6 +236,40 @@ def run_floor(database: Path, rows: int, columns: list[tuple[str, str]]) -> int:
     connection.execute(f"set memory_limit = '{os.environ.get('RTW_DUCKDB_MEMORY_LIMIT', '11GB')}'")
     connection.execute(f"create table panel as select\n  {select}\nfrom range({rows}) t(i)")
     connection.execute("checkpoint")
+    connection.close()
+    return 0
+
+
+def raw_header(path: Path) -> list[str]:
+    opener = gzip.open if path.name.endswith(".gz") else open
+    with opener(path, "rt", encoding="utf-8-sig", newline="") as handle:
+        return handle.readline().rstrip("\r\n").split(";")
+
+
+def delivery_files(raw_dir: Path) -> list[Path]:
+    """The delivery's files (not its truth folder)."""
+    return sorted([*raw_dir.glob("*.csv"), *raw_dir.glob("*.csv.gz")])
+
+
+def run_read_floor(raw_dir: Path) -> int:
+    """Child side of the read floor: every file of the delivery read once by DuckDB's
+    parallel CSV reader with an explicit schema of text columns, every field touched
+    (the sum of their lengths), rows it cannot read set aside in its rejects table."""
+    import duckdb
+
+    connection = duckdb.connect()
+    connection.execute(f"set threads = {os.environ.get('RTW_DUCKDB_THREADS', '2')}")
+    connection.execute(f"set memory_limit = '{os.environ.get('RTW_DUCKDB_MEMORY_LIMIT', '11GB')}'")
+    for path in delivery_files(raw_dir):
+        names = raw_header(path)
+        schema = ", ".join("'" + n.replace("'", "''") + "': 'VARCHAR'" for n in names)
+        lengths = " + ".join(f'coalesce(length("{n}"), 0)' for n in names)
+        literal = "'" + str(path).replace("'", "''") + "'"
+        connection.execute(
+            f"select count(*), sum({lengths}) from read_csv({literal}, delim = ';', "
+            f"header = true, columns = {{{schema}}}, auto_detect = false, quote = '\"', "
+            "escape = '\"', store_rejects = true)"
+        ).fetchall()
     connection.close()
     return 0
 
@@ -465,6 +501,8 @@ def bench_round(persons: int, args: argparse.Namespace) -> dict[str, object]:
             "slowest_nodes": slowest_models(workdir / "spark-target"),
         }
 
+    phases["read"] = measure("read", [sys.executable, __file__, "_read", str(raw_dir)], workdir)
+
     if columns:
         spec = workdir / "floor_columns.json"
         spec.write_text(json.dumps(columns))
@@ -526,18 +564,34 @@ def ratio(numerator: dict | None, denominator: dict | None) -> str:
     return f"{numerator['seconds'] / denominator['seconds']:.1f}"
 
 
+def floors(phases: dict) -> dict | None:
+    """The read floor and the write floor as one phase: what reading the delivery once
+    and writing the panel once cost, with no logic between."""
+    read, write = phases.get("read"), phases.get("floor")
+    if not read or not write:
+        return None
+    failed = read["returncode"] or write["returncode"]
+    killed = read["killed_for_memory"] or write["killed_for_memory"]
+    return {
+        "seconds": read["seconds"] + write["seconds"],
+        "returncode": failed,
+        "killed_for_memory": killed,
+    }
+
+
 def report(results: list[dict[str, object]]) -> str:
     lines = [
         f"Machine: {machine()}",
         "",
         "| persons | source rows | panel rows | dbt build s | dbt peak GB | pandas s "
-        "| pandas peak GB | floor s | floor peak GB | pandas/dbt | dbt/floor |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| pandas peak GB | read floor s | read peak GB | floor s | floor peak GB "
+        "| pandas/dbt | dbt/floor | dbt/(read + floor) |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for result in results:
         phases = result["phases"]
         cells = []
-        for name in ("dbt", "pandas", "floor"):
+        for name in ("dbt", "pandas", "read", "floor"):
             phase = phases.get(name)
             if not phase:
                 cells += ["-", "-"]
@@ -552,7 +606,8 @@ def report(results: list[dict[str, object]]) -> str:
             f"| {result['persons']:,} | {result['source_rows']:,} | {result['panel_rows']:,} | "
             + " | ".join(cells)
             + f" | {ratio(phases.get('pandas'), phases.get('dbt'))}"
-            + f" | {ratio(phases.get('dbt'), phases.get('floor'))} |"
+            + f" | {ratio(phases.get('dbt'), phases.get('floor'))}"
+            + f" | {ratio(phases.get('dbt'), floors(phases))} |"
         )
     spark_rounds = [r for r in results if r.get("spark_cluster")]
     if spark_rounds:
@@ -591,6 +646,8 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv and argv[0] == "_measured":
         return run_measured(Path(argv[1]))
+    if argv and argv[0] == "_read":
+        return run_read_floor(Path(argv[1]))
     if argv and argv[0] == "_floor":
         columns = [tuple(c) for c in json.loads(Path(argv[3]).read_text())]
         return run_floor(Path(argv[1]), int(argv[2]), columns)
