@@ -25,13 +25,26 @@ def add_db(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def add_out(parser: argparse.ArgumentParser) -> None:
+REPORTS_DIR = PROJECT_DIR / "reports"
+
+
+def add_out(parser: argparse.ArgumentParser, per_study: bool = False) -> None:
     parser.add_argument(
         "--out",
         type=Path,
-        default=PROJECT_DIR / "reports",
-        help="report folder (default: reports/)",
+        default=None if per_study else REPORTS_DIR,
+        help="report folder (default: reports/, or reports/<study> for a study other "
+        "than ips, so that one study's report never lands among another's)"
+        if per_study
+        else "report folder (default: reports/)",
     )
+
+
+def report_dir(study_name: str) -> Path:
+    """The default report folder of a study: reports/ for ips, reports/<name> else."""
+    from rtwpanel.study import DEFAULT_STUDY
+
+    return REPORTS_DIR if study_name == DEFAULT_STUDY else REPORTS_DIR / study_name
 
 
 def add_vars(parser: argparse.ArgumentParser) -> None:

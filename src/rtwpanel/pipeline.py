@@ -23,8 +23,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     add_study(parser)
     add_vars(parser)
-    add_out(parser)
+    add_out(parser, per_study=True)
     add_threshold(parser)
+
+
+def study_name(study: str | None) -> str:
+    from rtwpanel.study import DEFAULT_STUDY, load_study
+
+    return load_study(study or DEFAULT_STUDY).name
 
 
 def demo_delivery(study: str | None) -> Path:
@@ -50,7 +56,7 @@ def run(args: argparse.Namespace) -> int:
     from rtwpanel.analysis import command as analysis
     from rtwpanel.build import build_and_publish, parse_vars
     from rtwpanel.gates import command as gates
-    from rtwpanel.options import small_cell_threshold, study_var
+    from rtwpanel.options import report_dir, small_cell_threshold, study_var
     from rtwpanel.progress import DbtProgress
     from rtwpanel.synthetic import generate_delivery
 
@@ -72,7 +78,8 @@ def run(args: argparse.Namespace) -> int:
     print(panel_summary(database))
 
     gates_status = gates.check(database, expectations=True)
-    analysis_status = analysis.analyse(database, args.out, threshold=threshold, study=args.study)
+    out: Path = args.out or report_dir(study_name(args.study))
+    analysis_status = analysis.analyse(database, out, threshold=threshold, study=args.study)
     print(f"warehouse: {database}")
-    print(f"report:    {args.out.resolve() / 'report.html'}")
+    print(f"report:    {out.resolve() / 'report.html'}")
     return gates_status or analysis_status

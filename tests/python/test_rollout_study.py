@@ -21,7 +21,9 @@ import pandas as pd
 import pytest
 
 from dbt_runs import rtwpanel
+from rtwpanel.analysis.command import default_out
 from rtwpanel.analysis.suppression import HIDDEN
+from rtwpanel.options import REPORTS_DIR
 from rtwpanel.study import load_study
 
 pytestmark = pytest.mark.slow
@@ -165,3 +167,17 @@ def test_the_report_sets_the_estimates_beside_the_planted_effect(rollout_run) ->
         for value in row.values()
     )
     assert hidden > 0
+
+
+def test_without_out_the_report_goes_to_the_studys_own_folder(rollout_run, tmp_path) -> None:
+    """reports/ for ips, reports/<study> for another: the study named, else the one the
+    warehouse was built for; so running a second study never mixes its report into
+    the first one's folder."""
+    assert default_out(rollout_run["warehouse"], None) == REPORTS_DIR / "ipsnor"
+    assert default_out(rollout_run["warehouse"], "ips") == REPORTS_DIR
+    assert default_out(tmp_path / "none.duckdb", None) == REPORTS_DIR
+    assert default_out(tmp_path / "none.duckdb", "rtw-predictors") == (
+        REPORTS_DIR / "rtw-predictors"
+    )
+    shown = rtwpanel("run", "--help", warehouse=tmp_path / "w.duckdb").stdout
+    assert "reports/<study> for a study" in " ".join(shown.split())

@@ -14,7 +14,7 @@ DEFAULT_PERMUTATIONS = 19_999
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_db(parser)
-    add_out(parser)
+    add_out(parser, per_study=True)
     add_study(parser)
     parser.add_argument(
         "--raw-dir",
@@ -78,12 +78,27 @@ def analyse(
     return 0
 
 
+def default_out(database: Path, study: str | None) -> Path:
+    """reports/ for ips, reports/<study> for another: the study named, else the one
+    the warehouse was built for."""
+    from rtwpanel.analysis.build_info import find_build_info
+    from rtwpanel.analysis.evaluation import built_for
+    from rtwpanel.options import report_dir
+    from rtwpanel.study import DEFAULT_STUDY, load_study
+
+    if study is not None:
+        return report_dir(load_study(study).name)
+    chosen = built_for(find_build_info(database)) if database.exists() else None
+    return report_dir(chosen.name if chosen is not None else DEFAULT_STUDY)
+
+
 def run(args: argparse.Namespace) -> int:
     from rtwpanel.paths import warehouse_path
 
+    database = args.db or warehouse_path()
     return analyse(
-        args.db or warehouse_path(),
-        args.out,
+        database,
+        args.out or default_out(database, args.study),
         threshold=small_cell_threshold(args),
         raw_dir=args.raw_dir,
         permutations=args.permutations,
