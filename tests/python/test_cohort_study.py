@@ -10,7 +10,6 @@ every planted hazard ratio inside its 95 % interval.
 
 from __future__ import annotations
 
-import csv
 import json
 import math
 import re
@@ -22,6 +21,7 @@ import pytest
 
 from browser import CHROMIUM, chromium
 from dbt_runs import rtwpanel
+from report_tables import table
 from rtwpanel.analysis.suppression import HIDDEN
 from rtwpanel.study import load_study
 
@@ -44,11 +44,6 @@ def cohort_run(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     )  # fmt: skip
     assert ran.returncode == 0, ran.stdout[-3000:] + ran.stderr[-3000:]
     return {"delivery": delivery, "warehouse": warehouse, "out": out, "stdout": ran.stdout}
-
-
-def table(path: Path) -> dict[str, dict[str, str]]:
-    with open(path, newline="", encoding="utf-8") as handle:
-        return {row["row"]: row for row in csv.DictReader(handle)}
 
 
 def test_the_run_passes_gates_and_names_the_report(cohort_run) -> None:

@@ -11,7 +11,6 @@ design, so the warehouse's region-months must equal the truth cell by cell.
 
 from __future__ import annotations
 
-import csv
 import json
 import re
 from pathlib import Path
@@ -21,6 +20,7 @@ import pandas as pd
 import pytest
 
 from dbt_runs import rtwpanel
+from report_tables import table
 from rtwpanel.analysis.command import default_out
 from rtwpanel.analysis.suppression import HIDDEN
 from rtwpanel.options import REPORTS_DIR
@@ -54,11 +54,6 @@ def rollout_run(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path | st
 def query(run: dict, sql: str) -> pd.DataFrame:
     with duckdb.connect(str(run["warehouse"]), read_only=True) as connection:
         return connection.execute(sql).df()
-
-
-def table(path: Path) -> dict[str, dict[str, str]]:
-    with open(path, newline="", encoding="utf-8") as handle:
-        return {row["row"]: row for row in csv.DictReader(handle)}
 
 
 def test_the_run_passes_gates_and_names_the_report(rollout_run) -> None:
