@@ -763,15 +763,15 @@ def placebo_tests(
         return None
     att, t_att, pre, t_pre = _placebo_statistics(p, control_group, window)
     rng = np.random.default_rng(seed)
+
+    def dealt(order: np.ndarray) -> Panel:
+        """The panel with the regions' starts (index and date alike) dealt in `order`."""
+        dates = tuple(p.start_date[i] for i in order)
+        return Panel(p.outcome, p.regions, p.months, p.y, p.n, p.start[order], dates)
+
+    orders = (rng.permutation(len(p.start)) for _ in range(permutations))
     placebo = np.array(
-        [
-            _placebo_statistics(
-                Panel(p.outcome, p.regions, p.months, p.y, p.n, start, p.start_date),
-                control_group,
-                window,
-            )
-            for start in (rng.permutation(p.start) for _ in range(permutations))
-        ]
+        [_placebo_statistics(dealt(order), control_group, window) for order in orders]
     )
 
     def test(label: str, estimate: float, t: float, draws: np.ndarray) -> PlaceboTest:
