@@ -61,7 +61,7 @@
                     {%- do problems.append(file_label ~ ": the file is empty (no header, no rows)") -%}
                 {%- endif -%}
             {%- else -%}
-                {%- set columns = header.split(';') -%}
+                {%- set columns = rtwpanel.header_names(header) -%}
                 {%- for column in spec['columns'] if whole -%}
                     {%- if column['name'] not in columns -%}
                         {%- do problems.append(file_label ~ ": missing required column '" ~ column['name'] ~ "'") -%}
@@ -138,6 +138,23 @@
         {{- return(none) -}}
     {%- endif -%}
     {{- return(values[0]) -}}
+{% endmacro %}
+
+
+{#-
+    The column names of a header line, as CSV quotes them: a name may be in
+    double quotes (a quote inside doubled). Contract names hold no `;`.
+-#}
+{% macro header_names(header) %}
+    {%- set names = [] -%}
+    {%- for name in header.split(';') -%}
+        {%- if name | length > 1 and name.startswith('"') and name.endswith('"') -%}
+            {%- do names.append(name[1:-1] | replace('""', '"')) -%}
+        {%- else -%}
+            {%- do names.append(name) -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {{- return(names) -}}
 {% endmacro %}
 
 

@@ -1,6 +1,7 @@
 {#-
     The physical lines of a raw file, numbered as in the file (header = line 1).
-    Every file is read as one text column per line and split on ';' in SQL,
+    Every file is read as one text column per line and split into its fields
+    in SQL (macro csv_fields: `;` between fields, CSV quoting),
     so a row with the wrong number of fields becomes a quarantined row instead
     of a reader error, and line numbers are exact.
 -#}

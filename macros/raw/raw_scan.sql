@@ -39,7 +39,7 @@
                 source_line,
                 case
                 {%- for column in header_columns %}
-                    when regexp_matches(split_part(raw_line, ';', {{ loop.index }}), '{{ pattern }}')
+                    when regexp_matches({{ rtwpanel.csv_field(rtwpanel.csv_fields('raw_line'), loop.index) }}, '{{ pattern }}')
                         then '{{ column | replace("'", "''") }}'
                 {%- endfor %}
                     else 'a field beyond the header'
@@ -76,7 +76,7 @@
 {#- The distinct values of one field (by position) over the data rows of a raw file. -#}
 {% macro raw_distinct_values(path, position) %}
     {%- set sql -%}
-        select distinct {{ dbt.split_part('raw_line', "';'", position) }} as value
+        select distinct {{ rtwpanel.csv_field(rtwpanel.csv_fields('raw_line'), position) }} as value
         from ({{ rtwpanel.raw_lines(rtwpanel.raw_read(path, 'rtw_unreadable_coverage_lines')) }}) as lines
         where source_line > 1 and raw_line is not null
     {%- endset -%}

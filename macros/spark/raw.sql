@@ -118,7 +118,7 @@
                 coalesce(raw_line rlike '{{ pattern }}', false) as is_flagged,
                 case
                 {%- for column in header_columns %}
-                    when split_part(raw_line, ';', {{ loop.index }}) rlike '{{ pattern }}'
+                    when {{ rtwpanel.csv_field(rtwpanel.csv_fields('raw_line'), loop.index) }} rlike '{{ pattern }}'
                         then '{{ column | replace("'", "\\'") }}'
                 {%- endfor %}
                     else 'a field beyond the header'

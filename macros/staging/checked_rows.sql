@@ -36,7 +36,7 @@
         {%- if header is none -%}
             {{- exceptions.raise_compiler_error(name ~ ".csv: missing or empty file in '" ~ rtwpanel.raw_dir() ~ "'") -}}
         {%- endif -%}
-        {%- set header_columns = header.split(';') -%}
+        {%- set header_columns = rtwpanel.header_names(header) -%}
         {%- do header_width.append(header_columns | length) -%}
         {%- for column in columns -%}
             {%- if column['name'] not in header_columns -%}
@@ -133,11 +133,7 @@ data_lines as (
     select
         source_lines.source_line,
         source_lines.raw_line,
-        -- fields = separators + 1; a blank line has none
-        case
-            when source_lines.raw_line is null then 0
-            else {{ dbt.length('source_lines.raw_line') }} - {{ dbt.length(dbt.replace('source_lines.raw_line', "';'", "''")) }} + 1
-        end as field_count,
+        {{ rtwpanel.csv_fields('source_lines.raw_line') }} as field_values,
         coalesce(repeated_lines.copy_number, 1) as copy_number
     from source_lines
     left join repeated_lines
@@ -149,10 +145,11 @@ fields as (
     select
         source_line,
         raw_line,
-        field_count,
+        -- a blank line, or one whose quoting is broken, has no fields
+        {{ rtwpanel.csv_field_count('field_values') }} as field_count,
         copy_number,
         {%- for column in columns %}
-        nullif({{ dbt.split_part('raw_line', "';'", positions[column['name']]) }}, '') as {{ column['name'] }}__raw{{ ',' if not loop.last }}
+        nullif({{ rtwpanel.csv_field('field_values', positions[column['name']]) }}, '') as {{ column['name'] }}__raw{{ ',' if not loop.last }}
         {%- endfor %}
     from data_lines
 ),

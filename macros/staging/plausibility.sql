@@ -74,7 +74,7 @@
         {{- return(none) -}}
     {%- endif -%}
     {%- set header = rtwpanel.raw_header(path) -%}
-    {%- set columns = header.split(';') if header is not none else [] -%}
+    {%- set columns = rtwpanel.header_names(header) if header is not none else [] -%}
     {%- if 'first_month' not in columns or 'last_month' not in columns -%}
         {{- return(none) -}}
     {%- endif -%}

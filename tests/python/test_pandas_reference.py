@@ -265,6 +265,40 @@ def test_a_gzipped_file_reads_the_same(tmp_path: Path, hand_panel: pd.DataFrame)
     pd.testing.assert_frame_equal(build_panel(folder), hand_panel)
 
 
+def test_quoted_fields_read_as_csv_quotes_them(tmp_path: Path) -> None:
+    from rtwpanel.pandas_reference.raw import read_chunks
+
+    # the lines of the dbt unit test quoted_fields_are_read_as_csv_quotes_them
+    header = "person_id;sykefravaer_id;fom_date;tom_date;grad;diagnose"
+    lines = [
+        'P1;S1;20140101;20140114;100;"F32; F41"',
+        'P1;S2;20140115;20140128;50;"say ""F32"""',
+        '"P1";"S3";"20140201";"20140214";"100";""',
+        'P1;S4;20140301;20140314;100;"F32',
+        'P1;S5;20140301;20140314;100;"F32"x',
+        'P1;S6;20140301;20140314;100;F3"2',
+        'P1;S7;"20140301;20140314";100;F32',
+        'P1;"S8;x";20140401;20140414;100;F32',
+    ]
+    (tmp_path / "sykepenger.csv").write_text("\n".join([header, *lines]) + "\n")
+    columns = ["sykefravaer_id", "grad", "diagnose"]
+    rows = pd.concat([chunk for chunk, _ in read_chunks(tmp_path, "sykepenger", columns)])
+    assert rows.values.tolist() == [
+        ["S1", "100", "F32; F41"],
+        ["S2", "50", 'say "F32"'],
+        ["S3", "100", ""],
+        ["S6", "100", 'F3"2'],
+        ["S8;x", "100", "F32"],
+    ]
+
+
+def test_a_quoted_header_names_the_columns(tmp_path: Path) -> None:
+    from rtwpanel.pandas_reference.raw import read_header
+
+    (tmp_path / "npr.csv").write_text('"person_id";"episode_id";kontakttype\nP1;E1;x\n')
+    assert read_header(tmp_path / "npr.csv") == ["person_id", "episode_id", "kontakttype"]
+
+
 def test_stipulation_lag_is_a_parameter(tmp_path: Path) -> None:
     # lag 1: A1 ends 2013-04-30 (Jan-Apr), A2 ends 2013-04-30 (no clamp needed)
     panel = build_panel(write_delivery(tmp_path, DELIVERY), lag_months=1)

@@ -33,8 +33,31 @@ pytestmark = pytest.mark.spark
 ON_CLUSTER = os.environ.get("RTW_SPARK_CLUSTER_MACROS") == "1"
 ENGINES = ["duckdb", "spark", *(["spark_thrift"] if ON_CLUSTER else [])]
 
+
+def csv_case(line: str | None, position: int | None = None) -> str:
+    """The Jinja of one field (or, without a position, the field count) of a CSV line;
+    the line an SQL string literal, in a Jinja string (json.dumps escapes its quotes)."""
+    if line is None:
+        fields = "rtwpanel.csv_fields('cast(null as ' ~ dbt.type_string() ~ ')')"
+    else:
+        fields = "rtwpanel.csv_fields(" + json.dumps("'" + line.replace("'", "''") + "'") + ")"
+    if position is None:
+        return f"rtwpanel.csv_field_count({fields})"
+    return f"rtwpanel.csv_field({fields}, {position})"
+
+
 # name -> an SQL expression (Jinja) evaluated in a select without a from clause.
 SCALAR_CASES: dict[str, str] = {
+    "csv_plain_count": csv_case("a;b;;c"),
+    "csv_plain_empty_field": csv_case("a;b;;c", 3),
+    "csv_quoted_delimiter": csv_case('a;"x;y";c', 2),
+    "csv_quoted_count": csv_case('a;"x;y";c'),
+    "csv_doubled_quote": csv_case('a;"say ""hi""";c', 2),
+    "csv_quote_in_text": csv_case('ab"c;d', 1),
+    "csv_not_closed": csv_case('a;"open;c'),
+    "csv_text_after_quote": csv_case('a;"x"y;c'),
+    "csv_beyond_the_end": csv_case("a;b", 5),
+    "csv_blank_line": csv_case(None),
     "full_match_yes": "rtwpanel.full_match(\"'20140228'\", '[0-9]{8}')",
     "full_match_prefix": "rtwpanel.full_match(\"'x20140228'\", '[0-9]{8}')",
     "full_match_short": "rtwpanel.full_match(\"'2014022'\", '[0-9]{8}')",
@@ -71,6 +94,16 @@ SCALAR_CASES: dict[str, str] = {
 }
 
 SCALAR_EXPECTED: dict[str, str | None] = {
+    "csv_plain_count": "4",
+    "csv_plain_empty_field": "",
+    "csv_quoted_delimiter": "x;y",
+    "csv_quoted_count": "3",
+    "csv_doubled_quote": 'say "hi"',
+    "csv_quote_in_text": 'ab"c',
+    "csv_not_closed": "0",
+    "csv_text_after_quote": "0",
+    "csv_beyond_the_end": None,
+    "csv_blank_line": "0",
     "full_match_yes": "true",
     "full_match_prefix": "false",
     "full_match_short": "false",

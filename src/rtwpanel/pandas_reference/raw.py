@@ -1,6 +1,8 @@
 """Read one raw delivery file into text columns, the way the delivery contract defines rows.
 
-A row whose field count differs from the header's is set aside; everything else comes back
+Fields are split as CSV quotes them (a field in double quotes may hold `;` and a doubled
+quote). A row whose field count differs from the header's, or whose quoting is broken, is
+set aside; everything else comes back
 as text ("" for an empty field), chunk by chunk, with a hash of the whole line so that the
 caller can drop exact copies of earlier rows. Each source then applies its own parsing rules.
 """
@@ -10,6 +12,7 @@ from __future__ import annotations
 import csv
 import gzip
 import io
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,6 +21,10 @@ import pandas as pd
 
 # A separator that never occurs in a delivery: each physical line is read as one field.
 _LINE_SEP = "\x1f"
+# One field, as macro csv_fields reads it: quoted (quotes doubled inside), unquoted, or empty.
+_FIELD = r'"(?:[^"]|"")*"|[^;"][^;]*|'
+_QUOTED_LINE = re.compile(rf"(?:{_FIELD})(?:;(?:{_FIELD}))*")
+_QUOTED_FIELD = re.compile(rf";({_FIELD})")
 # Lines per chunk: bounds the memory of the text stage on a big delivery.
 CHUNK_LINES = 4_000_000
 
@@ -36,7 +43,27 @@ def read_header(path: Path) -> list[str]:
         first = handle.readline().decode("utf-8-sig").rstrip("\r\n")
     if not first:
         raise ValueError(f"{path.name} is empty")
-    return first.split(";")
+    return [
+        name[1:-1].replace('""', '"') if len(name) > 1 and name[0] == name[-1] == '"' else name
+        for name in first.split(";")
+    ]
+
+
+def split_quoted(line: str) -> list[str] | None:
+    """The fields of a line that holds a quote; None when its quoting is broken."""
+    if not _QUOTED_LINE.fullmatch(line):
+        return None
+    return [
+        field[1:-1].replace('""', '"') if field.startswith('"') else field
+        for field in _QUOTED_FIELD.findall(";" + line)
+    ]
+
+
+def _quoted_rows(lines: pd.Series, header: list[str]) -> pd.DataFrame:
+    """The lines that hold a quote, split field by field; rows of another width dropped."""
+    split = lines.map(split_quoted)
+    split = split[split.map(lambda fields: fields is not None and len(fields) == len(header))]
+    return pd.DataFrame(split.tolist(), index=split.index, columns=header, dtype="str")
 
 
 def read_chunks(
@@ -65,19 +92,28 @@ def read_chunks(
     )
     for chunk in reader:
         lines = chunk["line"]
-        lines = lines[lines.str.count(";") == len(header) - 1]
-        if lines.empty:
+        quoted = lines.str.contains('"', regex=False)
+        plain = lines[~quoted]
+        plain = plain[plain.str.count(";") == len(header) - 1]
+        parts = []
+        if not plain.empty:
+            plain_rows = pd.read_csv(
+                io.StringIO("\n".join(plain.tolist())),
+                sep=";",
+                header=None,
+                names=header,
+                usecols=columns,
+                dtype="str",
+                quoting=csv.QUOTE_NONE,
+                na_filter=False,
+                skip_blank_lines=False,
+            )
+            plain_rows.index = plain.index
+            parts.append(plain_rows)
+        if quoted.any():
+            parts.append(_quoted_rows(lines[quoted], header))
+        if not parts:
             continue
-        hashes = pd.util.hash_pandas_object(lines, index=False).to_numpy()
-        rows = pd.read_csv(
-            io.StringIO("\n".join(lines.tolist())),
-            sep=";",
-            header=None,
-            names=header,
-            usecols=columns,
-            dtype="str",
-            quoting=csv.QUOTE_NONE,
-            na_filter=False,
-            skip_blank_lines=False,
-        )
+        rows = pd.concat(parts).sort_index() if len(parts) > 1 else parts[0]
+        hashes = pd.util.hash_pandas_object(lines.loc[rows.index], index=False).to_numpy()
         yield rows[columns], hashes
